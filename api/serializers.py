@@ -1,0 +1,481 @@
+"""Serializers: shape and validate; the services do the work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from factcheck.facts.models import (
+    CheckRun,
+    Claim,
+    ClaimStatusChange,
+    Evidence,
+    Outlet,
+    Rating,
+    Source,
+    Speaker,
+    Stance,
+    Verdict,
+)
+from factcheck.facts.selectors import HistoryEntry
+from factcheck.facts.services.claims import evidence_fact
+from factcheck.facts.services.outlets import outlet_get_or_create
+from factcheck.facts.services.speakers import speaker_get_or_create
+
+MAX_ID = 2**63 - 1
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "integer", "minimum": 1},
+            {"type": "string", "minLength": 1, "maxLength": 200},
+        ]
+    }
+)
+class NameOrIdField(serializers.Field):
+    """Accepts an id or a name. An unknown id is an error; an unknown name is created."""
+
+    default_error_messages = {
+        "does_not_exist": "No {model} has id {value}.",
+        "invalid": "Give an id (a whole number) or a name (text).",
+        "blank": "A name cannot be blank.",
+        "too_long": "A name has at most 200 characters.",
+    }
+
+    def __init__(self, *, model: type[Outlet] | type[Speaker], **kwargs: Any) -> None:
+        self.model = model
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> Outlet | Speaker:
+        if isinstance(data, bool):
+            self.fail("invalid")
+        if isinstance(data, int):
+            found = self.model.objects.filter(pk=data).first() if 0 < data <= MAX_ID else None
+            if found is None:
+                self.fail("does_not_exist", model=self.model.__name__.lower(), value=data)
+            return found  # type: ignore[return-value]
+        if not isinstance(data, str):
+            self.fail("invalid")
+        name = " ".join(data.split())
+        if not name:
+            self.fail("blank")
+        if len(name) > 200:
+            self.fail("too_long")
+        if self.model is Outlet:
+            return outlet_get_or_create(name=name)
+        return speaker_get_or_create(name=name)
+
+    def to_representation(self, value: Any) -> Any:
+        return {"id": value.pk, "name": value.name}
+
+
+class BriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class OutletSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Outlet
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "country",
+            "domains",
+            "state_affiliated",
+            "owner_group",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+
+    def validate_country(self, value: str) -> str:
+        return _country(value)
+
+    def validate_state_affiliated(self, value: str) -> str:
+        return _country(value)
+
+    def validate_domains(self, value: list[str]) -> list[str]:
+        return sorted({d.strip().lower().removeprefix("www.") for d in value if d.strip()})
+
+
+def _country(value: str) -> str:
+    value = value.strip().upper()
+    if value and not (len(value) == 2 and value.isalpha() and value.isascii()):
+        raise serializers.ValidationError("Use a two-letter country code, such as US or KR.")
+    return value
+
+
+class SpeakerSerializer(serializers.ModelSerializer):
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=Speaker.objects.all(), allow_null=True, required=False
+    )
+    root = BriefSerializer(read_only=True)
+
+    class Meta:
+        model = Speaker
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "aliases",
+            "role",
+            "country",
+            "organization",
+            "root",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+
+    def validate_country(self, value: str) -> str:
+        return _country(value)
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    outlet = BriefSerializer(read_only=True)
+    syndicated_from = BriefSerializer(read_only=True)
+    evidence_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Source
+        fields = [
+            "id",
+            "url",
+            "title",
+            "outlet",
+            "syndicated_from",
+            "published_at",
+            "language",
+            "state",
+            "error",
+            "content_hash",
+            "evidence_count",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class SourceDetailSerializer(SourceSerializer):
+    class Meta(SourceSerializer.Meta):
+        fields = [*SourceSerializer.Meta.fields, "text"]
+        read_only_fields = fields
+
+
+class SourceCreateSerializer(serializers.Serializer):
+    url = serializers.URLField(max_length=2000, required=False, allow_blank=True, default="")
+    title = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    text = serializers.CharField(max_length=1_000_000, trim_whitespace=True)
+    outlet = NameOrIdField(model=Outlet, required=False, allow_null=True, default=None)
+    syndicated_from = NameOrIdField(model=Outlet, required=False, allow_null=True, default=None)
+    published_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    language = serializers.CharField(max_length=12, required=False, default="en")
+
+    def validate_url(self, value: str) -> str:
+        if value and not value.lower().startswith(("http://", "https://")):
+            raise serializers.ValidationError("Only http and https URLs are accepted.")
+        return value
+
+
+class QuantitySerializer(serializers.Serializer):
+    value = serializers.FloatField(
+        required=False, allow_null=True, default=None, min_value=-1e15, max_value=1e15
+    )
+    low = serializers.FloatField(
+        required=False, allow_null=True, default=None, min_value=-1e15, max_value=1e15
+    )
+    high = serializers.FloatField(
+        required=False, allow_null=True, default=None, min_value=-1e15, max_value=1e15
+    )
+    unit = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    approximate = serializers.BooleanField(required=False, default=False)
+    about = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        value, low, high = attrs.get("value"), attrs.get("low"), attrs.get("high")
+        if value is None and low is None and high is None:
+            raise serializers.ValidationError("A quantity needs a value, a low or a high bound.")
+        if low is not None and high is not None and low > high:
+            raise serializers.ValidationError({"low": "The low bound is above the high bound."})
+        if value is not None and low is not None and value < low:
+            raise serializers.ValidationError({"value": "The value is below the low bound."})
+        if value is not None and high is not None and value > high:
+            raise serializers.ValidationError({"value": "The value is above the high bound."})
+        return attrs
+
+
+class VerdictBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Verdict
+        fields = ["id", "rating", "published", "created_at"]
+        read_only_fields = fields
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    speaker = NameOrIdField(model=Speaker, required=False, allow_null=True)
+    first_source = serializers.PrimaryKeyRelatedField(
+        queryset=Source.objects.all(), required=False, allow_null=True
+    )
+    quantity = QuantitySerializer(required=False, allow_null=True)
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=50), required=False, max_length=50
+    )
+    current_verdict = VerdictBriefSerializer(read_only=True)
+    evidence_count = serializers.IntegerField(read_only=True)
+    supporting_evidence_count = serializers.IntegerField(read_only=True)
+    contradicting_evidence_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "text",
+            "quantity",
+            "as_of",
+            "speaker",
+            "first_source",
+            "tags",
+            "status",
+            "status_explanation",
+            "status_detail",
+            "last_checked_at",
+            "current_verdict",
+            "evidence_count",
+            "supporting_evidence_count",
+            "contradicting_evidence_count",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "status",
+            "status_explanation",
+            "status_detail",
+            "last_checked_at",
+            "created_at",
+            "updated_at",
+        ]
+        extra_kwargs = {"text": {"max_length": 5000}}
+
+    def to_representation(self, instance: Claim) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["quantity"] = (
+            {
+                "value": instance.quantity_value,
+                "low": instance.quantity_low,
+                "high": instance.quantity_high,
+                "unit": instance.quantity_unit,
+                "approximate": instance.quantity_approximate,
+                "about": instance.quantity_about,
+            }
+            if instance.has_quantity
+            else None
+        )
+        return data
+
+    def service_arguments(self) -> dict[str, Any]:
+        """The validated data as claim_create / claim_update keyword arguments."""
+        data = dict(self.validated_data)
+        if "quantity" in data:
+            quantity = data.pop("quantity") or {}
+            data.update(
+                quantity_value=quantity.get("value"),
+                quantity_low=quantity.get("low"),
+                quantity_high=quantity.get("high"),
+                quantity_unit=quantity.get("unit", ""),
+                quantity_approximate=quantity.get("approximate", False),
+                quantity_about=quantity.get("about", ""),
+            )
+        return data
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    source: Any = serializers.SerializerMethodField()
+    speaker: Any = serializers.SerializerMethodField()
+    origin = serializers.SerializerMethodField()
+    reviewed_by: Any = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "claim",
+            "source",
+            "speaker",
+            "origin",
+            "stance",
+            "quote",
+            "quote_start",
+            "quote_end",
+            "figure_value",
+            "figure_text",
+            "confidence",
+            "method",
+            "engine_version",
+            "automatic_stance",
+            "review_state",
+            "reviewed_by",
+            "reviewed_at",
+            "review_note",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_source(self, obj: Evidence) -> dict[str, Any]:
+        s = obj.source
+        return {
+            "id": s.pk,
+            "title": s.title,
+            "url": s.url,
+            "outlet": s.outlet.name if s.outlet else None,
+            "syndicated_from": s.syndicated_from.name if s.syndicated_from else None,
+            "published_at": s.published_at,
+        }
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_speaker(self, obj: Evidence) -> dict[str, Any] | None:
+        if obj.speaker is None:
+            return None
+        root = obj.speaker.root or obj.speaker
+        return {
+            "id": obj.speaker.pk,
+            "name": obj.speaker.name,
+            "root": {"id": root.pk, "name": root.name},
+        }
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_origin(self, obj: Evidence) -> str:
+        return evidence_fact(obj).origin.label
+
+
+class EvidenceCreateSerializer(serializers.Serializer):
+    claim = serializers.PrimaryKeyRelatedField(queryset=Claim.objects.all())
+    source: Any = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all())
+    speaker = NameOrIdField(model=Speaker, required=False, allow_null=True, default=None)
+    stance = serializers.ChoiceField(choices=Stance.choices)
+    quote = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=5000, trim_whitespace=False
+    )
+    quote_start = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=0, max_value=10_000_000
+    )
+    quote_end = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=0, max_value=10_000_000
+    )
+    figure_value = serializers.FloatField(
+        required=False, allow_null=True, default=None, min_value=-1e15, max_value=1e15
+    )
+    figure_text = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=200
+    )
+    confidence = serializers.FloatField(required=False, default=1.0, min_value=0.0, max_value=1.0)
+
+
+class EvidenceReviewSerializer(serializers.Serializer):
+    stance = serializers.ChoiceField(
+        choices=Stance.choices,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Leave out to confirm the current stance; give another to override it.",
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class VerdictSerializer(serializers.ModelSerializer):
+    claim = serializers.PrimaryKeyRelatedField(queryset=Claim.objects.all())
+    rating = serializers.ChoiceField(choices=Rating.choices)
+    author: Any = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Verdict
+        fields = ["id", "claim", "rating", "summary", "author", "published", "created_at"]
+        read_only_fields = ["author", "created_at"]
+        extra_kwargs = {"summary": {"max_length": 10000}}
+
+
+class CheckRunSerializer(serializers.ModelSerializer):
+    duration_seconds = serializers.FloatField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = CheckRun
+        fields = [
+            "id",
+            "kind",
+            "state",
+            "claim",
+            "source",
+            "trigger",
+            "counts",
+            "error",
+            "attempts",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "duration_seconds",
+        ]
+        read_only_fields = fields
+
+
+class StatusChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ClaimStatusChange
+        fields = [
+            "id",
+            "from_status",
+            "to_status",
+            "changed_at",
+            "trigger",
+            "trigger_source",
+            "explanation",
+            "detail",
+        ]
+        read_only_fields = fields
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["status", "verdict"])
+    at = serializers.DateTimeField()
+    status_change = serializers.SerializerMethodField()
+    verdict = serializers.SerializerMethodField()
+
+    @extend_schema_field(StatusChangeSerializer(allow_null=True))
+    def get_status_change(self, entry: HistoryEntry) -> dict[str, Any] | None:
+        if entry.kind != "status":
+            return None
+        return StatusChangeSerializer(entry.item).data  # type: ignore[return-value]
+
+    @extend_schema_field(VerdictSerializer(allow_null=True))
+    def get_verdict(self, entry: HistoryEntry) -> dict[str, Any] | None:
+        if entry.kind != "verdict":
+            return None
+        return VerdictSerializer(entry.item).data  # type: ignore[return-value]
+
+
+class StatsQuerySerializer(serializers.Serializer):
+    since = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class StatsSerializer(serializers.Serializer):
+    claims = serializers.IntegerField()
+    claims_by_status = serializers.DictField(child=serializers.IntegerField())
+    claims_by_verdict = serializers.DictField(child=serializers.IntegerField())
+    claims_without_verdict = serializers.IntegerField()
+    sources = serializers.IntegerField()
+    sources_by_state = serializers.DictField(child=serializers.IntegerField())
+    evidence = serializers.IntegerField()
+    evidence_awaiting_review = serializers.IntegerField()
+    check_runs_by_state = serializers.DictField(child=serializers.IntegerField())
+    failed_check_runs = serializers.IntegerField()
+    since = serializers.DateTimeField(allow_null=True)
+    claims_changed_since = serializers.IntegerField(allow_null=True)
+    status_changes_since = serializers.IntegerField(allow_null=True)
+
+
+class CheckRunAcceptedSerializer(serializers.Serializer):
+    check_run = CheckRunSerializer()

@@ -1,0 +1,18 @@
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from api import views
+
+router = DefaultRouter()
+router.register("outlets", views.OutletViewSet, basename="outlet")
+router.register("speakers", views.SpeakerViewSet, basename="speaker")
+router.register("sources", views.SourceViewSet, basename="source")
+router.register("claims", views.ClaimViewSet, basename="claim")
+router.register("evidence", views.EvidenceViewSet, basename="evidence")
+router.register("verdicts", views.VerdictViewSet, basename="verdict")
+router.register("check-runs", views.CheckRunViewSet, basename="check-run")
+
+urlpatterns = [
+    path("stats/", views.StatsView.as_view(), name="stats"),
+    path("", include(router.urls)),
+]

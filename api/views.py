@@ -1,0 +1,285 @@
+"""Thin views: validate, call one service or selector, serialize."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from kombu import Connection
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api import filters, serializers
+from api.permissions import acting_user
+from factcheck.facts import roles, selectors
+from factcheck.facts.claimreview import claim_review_jsonld
+from factcheck.facts.models import Evidence, Outlet, Speaker
+from factcheck.facts.services.claims import claim_create, claim_request_recheck, claim_update
+from factcheck.facts.services.evidence import evidence_create, evidence_review
+from factcheck.facts.services.sources import source_create, source_retry
+from factcheck.facts.services.speakers import speaker_save
+from factcheck.facts.services.verdicts import verdict_create
+
+
+class OutletViewSet(viewsets.ModelViewSet):
+    """News outlets, wires, governments and other publishers."""
+
+    queryset = Outlet.objects.all()
+    serializer_class = serializers.OutletSerializer
+    filterset_class = filters.OutletFilter
+    ordering_fields = ["name", "created_at", "kind"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    action_roles = {"destroy": roles.ADMIN}
+
+
+class SpeakerViewSet(viewsets.ModelViewSet):
+    """People and organisations quoted; `root` is the top of the organisation chain."""
+
+    queryset = selectors.speaker_list()
+    serializer_class = serializers.SpeakerSerializer
+    filterset_class = filters.SpeakerFilter
+    ordering_fields = ["name", "created_at"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    action_roles = {"destroy": roles.ADMIN}
+
+    def perform_create(self, serializer: Any) -> None:
+        serializer.instance = speaker_save(speaker=Speaker(**serializer.validated_data))
+
+    def perform_update(self, serializer: Any) -> None:
+        speaker = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(speaker, name, value)
+        serializer.instance = speaker_save(speaker=speaker)
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=serializers.SourceCreateSerializer,
+        responses={201: serializers.SourceDetailSerializer},
+    ),
+)
+class SourceViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Documents: articles and statements. Creating one queues its ingestion."""
+
+    filterset_class = filters.SourceFilter
+    ordering_fields = ["published_at", "created_at", "title"]
+
+    def get_queryset(self) -> Any:
+        return selectors.source_list()
+
+    def get_serializer_class(self) -> Any:
+        if self.action == "create":
+            return serializers.SourceCreateSerializer
+        if self.action == "list":
+            return serializers.SourceSerializer
+        return serializers.SourceDetailSerializer
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = serializers.SourceCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        source, run = source_create(**serializer.validated_data, created_by=acting_user(request))
+        data = dict(
+            serializers.SourceDetailSerializer(selectors.source_list().get(pk=source.pk)).data
+        )
+        data["check_run"] = run.pk
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={202: serializers.CheckRunSerializer})
+    @action(detail=True, methods=["post"])
+    def retry(self, request: Request, pk: str | None = None) -> Response:
+        """Queue the source's ingestion again (after a failure)."""
+        run = source_retry(source=self.get_object(), requested_by=acting_user(request))
+        return Response(serializers.CheckRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ClaimViewSet(viewsets.ModelViewSet):
+    """Tracked claims with their corroboration status and current verdict."""
+
+    serializer_class = serializers.ClaimSerializer
+    filterset_class = filters.ClaimFilter
+    ordering_fields = ["created_at", "updated_at", "as_of", "last_checked_at", "status"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    action_roles = {"destroy": roles.ADMIN}
+
+    def get_queryset(self) -> Any:
+        return selectors.claim_list()
+
+    def perform_create(self, serializer: Any) -> None:
+        claim = claim_create(**serializer.service_arguments(), created_by=acting_user(self.request))
+        serializer.instance = selectors.claim_list().get(pk=claim.pk)
+
+    def perform_update(self, serializer: Any) -> None:
+        claim = claim_update(claim=serializer.instance, data=serializer.service_arguments())
+        serializer.instance = selectors.claim_list().get(pk=claim.pk)
+
+    @extend_schema(
+        responses=serializers.EvidenceSerializer(many=True), filters=False, parameters=[]
+    )
+    @action(detail=True, methods=["get"], filterset_class=None, ordering_fields=[])
+    def evidence(self, request: Request, pk: str | None = None) -> Response:
+        """The evidence recorded for this claim."""
+        claim = self.get_object()
+        page = self.paginate_queryset(selectors.evidence_for_claim(claim=claim))
+        data = serializers.EvidenceSerializer(page, many=True).data
+        return self.get_paginated_response(data)
+
+    @extend_schema(responses=serializers.HistoryEntrySerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
+    def history(self, request: Request, pk: str | None = None) -> Response:
+        """Status changes and verdicts, oldest first."""
+        entries = selectors.claim_history(claim=self.get_object())
+        return Response(serializers.HistoryEntrySerializer(entries, many=True).data)
+
+    @extend_schema(request=None, responses={202: serializers.CheckRunSerializer})
+    @action(detail=True, methods=["post"])
+    def recheck(self, request: Request, pk: str | None = None) -> Response:
+        """Queue a re-check of the claim's status; follow it at /api/v1/check-runs/{id}/."""
+        run = claim_request_recheck(claim=self.get_object(), requested_by=acting_user(request))
+        return Response(serializers.CheckRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        responses={
+            200: OpenApiResponse(description="schema.org ClaimReview (JSON-LD)"),
+            404: OpenApiResponse(description="No published verdict"),
+        },
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], filterset_class=None)
+    def claimreview(self, request: Request, pk: str | None = None) -> Response:
+        """The current published verdict as schema.org ClaimReview JSON-LD."""
+        claim = self.get_object()
+        verdict = selectors.claim_published_verdict(claim=claim)
+        if verdict is None:
+            raise NotFound("This claim has no published verdict.")
+        url = request.build_absolute_uri(f"/api/v1/claims/{claim.pk}/")
+        return Response(claim_review_jsonld(claim=claim, verdict=verdict, url=url))
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=serializers.EvidenceCreateSerializer,
+        responses={201: serializers.EvidenceSerializer},
+    ),
+)
+class EvidenceViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Evidence: a quoted passage, its stance on a claim, who said it. Editors add it;
+    fact-checkers confirm or override it."""
+
+    queryset = selectors.evidence_list()
+    serializer_class = serializers.EvidenceSerializer
+    filterset_class = filters.EvidenceFilter
+    ordering_fields = ["created_at", "confidence", "updated_at"]
+    action_roles = {"review": roles.FACT_CHECKER}
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = serializers.EvidenceCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        evidence = evidence_create(**serializer.validated_data, created_by=acting_user(request))
+        data = serializers.EvidenceSerializer(selectors.evidence_list().get(pk=evidence.pk)).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=serializers.EvidenceReviewSerializer,
+        responses={200: serializers.EvidenceSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def review(self, request: Request, pk: str | None = None) -> Response:
+        """Confirm the stance, or override it with another."""
+        serializer = serializers.EvidenceReviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        evidence: Evidence = self.get_object()
+        evidence_review(
+            evidence=evidence,
+            reviewer=acting_user(request),
+            stance=serializer.validated_data["stance"],
+            note=serializer.validated_data["note"],
+        )
+        return Response(
+            serializers.EvidenceSerializer(selectors.evidence_list().get(pk=evidence.pk)).data
+        )
+
+
+class VerdictViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Fact-checkers' verdicts. Append-only: a changed verdict is a new one."""
+
+    queryset = selectors.verdict_list()
+    serializer_class = serializers.VerdictSerializer
+    filterset_class = filters.VerdictFilter
+    ordering_fields = ["created_at"]
+    write_role = roles.FACT_CHECKER
+
+    def perform_create(self, serializer: Any) -> None:
+        serializer.instance = verdict_create(
+            **serializer.validated_data, author=acting_user(self.request)
+        )
+
+
+class CheckRunViewSet(viewsets.ReadOnlyModelViewSet):
+    """Background jobs: queued, running, done or failed, with counts and errors."""
+
+    queryset = selectors.check_run_list()
+    serializer_class = serializers.CheckRunSerializer
+    filterset_class = filters.CheckRunFilter
+    ordering_fields = ["created_at", "finished_at"]
+
+
+class StatsView(APIView):
+    """Counts for dashboards; `since` adds what changed after that time."""
+
+    @extend_schema(
+        parameters=[serializers.StatsQuerySerializer], responses=serializers.StatsSerializer
+    )
+    def get(self, request: Request) -> Response:
+        query = serializers.StatsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = selectors.stats(since=query.validated_data["since"])
+        return Response(serializers.StatsSerializer(data).data)
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """The process is up."""
+    return JsonResponse({"status": "ok"})
+
+
+def readyz(request: HttpRequest) -> JsonResponse:
+    """The database and the broker answer."""
+    from django.conf import settings
+
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:
+        checks["database"] = f"error: {type(exc).__name__}"
+    try:
+        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as broker:
+            broker.ensure_connection(max_retries=1, timeout=2)
+        checks["broker"] = "ok"
+    except Exception as exc:
+        checks["broker"] = f"error: {type(exc).__name__}"
+    ready = all(v == "ok" for v in checks.values())
+    return JsonResponse(
+        {"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503
+    )

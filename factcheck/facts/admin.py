@@ -1,0 +1,392 @@
+"""The fact-checkers' workplace. Every change goes through the same services as the API."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html
+
+from factcheck.facts import roles
+from factcheck.facts.models import (
+    CheckRun,
+    Claim,
+    ClaimStatusChange,
+    Evidence,
+    Outlet,
+    Source,
+    Speaker,
+    Stance,
+    Verdict,
+)
+from factcheck.facts.services.claims import claim_create, claim_request_recheck, claim_update
+from factcheck.facts.services.evidence import evidence_create, evidence_review
+from factcheck.facts.services.sources import source_retry
+from factcheck.facts.services.speakers import speaker_save
+from factcheck.facts.services.verdicts import verdict_create
+
+
+def acting_user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionError("admin changes need a signed-in user")
+    return user
+
+
+def _report(request: HttpRequest, modeladmin: admin.ModelAdmin, error: ValidationError) -> None:
+    modeladmin.message_user(request, "; ".join(error.messages), level=messages.ERROR)
+
+
+@admin.register(Outlet)
+class OutletAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "country", "state_affiliated", "owner_group"]
+    list_filter = ["kind", "country"]
+    search_fields = ["name", "owner_group"]
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "role", "organization", "root"]
+    list_filter = ["kind"]
+    search_fields = ["name", "aliases", "role"]
+    autocomplete_fields = ["organization"]
+    readonly_fields = ["root"]
+
+    def save_model(self, request: HttpRequest, obj: Speaker, form: Any, change: bool) -> None:
+        speaker_save(speaker=obj)
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "outlet", "syndicated_from", "published_at", "state", "error"]
+    list_filter = ["state", "outlet"]
+    search_fields = ["title", "url"]
+    readonly_fields = ["content_hash", "state", "error", "created_at", "updated_at"]
+    autocomplete_fields = ["outlet", "syndicated_from"]
+    actions = ["retry"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # sources come in through the API or `manage.py load_seeds`
+
+    @admin.action(description="Retry processing of the selected sources")
+    def retry(self, request: HttpRequest, queryset: QuerySet[Source]) -> None:
+        queued = 0
+        for source in queryset:
+            try:
+                source_retry(source=source, requested_by=acting_user(request))
+                queued += 1
+            except ValidationError as error:
+                _report(request, self, error)
+        self.message_user(request, f"Queued {queued} source(s) again.")
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 0
+    fields = [
+        "source",
+        "speaker",
+        "stance",
+        "quote",
+        "confidence",
+        "method",
+        "review_state",
+        "reviewed_by",
+    ]
+    readonly_fields = [
+        "source",
+        "speaker",
+        "quote",
+        "confidence",
+        "method",
+        "review_state",
+        "reviewed_by",
+    ]
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Evidence]:
+        return super().get_queryset(request).select_related("source", "speaker", "reviewed_by")
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = ClaimStatusChange
+    extra = 0
+    fields = ["changed_at", "from_status", "to_status", "trigger", "trigger_source", "explanation"]
+    readonly_fields = [
+        "changed_at",
+        "from_status",
+        "to_status",
+        "trigger",
+        "trigger_source",
+        "explanation",
+    ]
+    can_delete = False
+    verbose_name_plural = "status history"
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class VerdictInline(admin.StackedInline):
+    """Earlier verdicts read-only; one empty form adds a new one (append-only)."""
+
+    model = Verdict
+    extra = 1
+    fields = ["rating", "summary", "published", "author", "created_at"]
+    readonly_fields = ["author", "created_at"]
+    can_delete = False
+    verbose_name_plural = "verdicts (newest first; add one below)"
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is not None and roles.has_role(request.user, roles.FACT_CHECKER)
+
+
+class TagFilter(admin.SimpleListFilter):
+    title = "tag"
+    parameter_name = "tag"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        tags = sorted({t for tags in Claim.objects.values_list("tags", flat=True) for t in tags})
+        return [(t, t) for t in tags]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
+        return queryset.filter(tags__contains=[self.value()]) if self.value() else queryset
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    list_display = [
+        "short_text",
+        "status",
+        "verdict",
+        "evidence_total",
+        "speaker",
+        "last_checked_at",
+    ]
+    list_filter = ["status", "current_verdict__rating", TagFilter, "speaker"]
+    search_fields = ["text"]
+    autocomplete_fields = ["speaker", "first_source"]
+    readonly_fields = ["status", "explanation", "last_checked_at", "current_verdict"]
+    fieldsets = [  # type: ignore[assignment]
+        (None, {"fields": ["text", "as_of", "speaker", "first_source", "tags"]}),
+        (
+            "Quantity",
+            {
+                "fields": [
+                    "quantity_value",
+                    "quantity_low",
+                    "quantity_high",
+                    "quantity_unit",
+                    "quantity_approximate",
+                    "quantity_about",
+                ],
+                "classes": ["collapse"],
+            },
+        ),
+        (
+            "Corroboration",
+            {"fields": ["status", "explanation", "last_checked_at", "current_verdict"]},
+        ),
+    ]
+    inlines = [EvidenceInline, VerdictInline, StatusChangeInline]
+    actions = ["recheck"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("speaker", "current_verdict")
+            .annotate(evidence_n=Count("evidence"))
+        )
+
+    @admin.display(description="claim")
+    def short_text(self, obj: Claim) -> str:
+        return obj.text[:90]
+
+    @admin.display(description="verdict", ordering="current_verdict__rating")
+    def verdict(self, obj: Claim) -> str:
+        return obj.current_verdict.rating if obj.current_verdict else "-"
+
+    @admin.display(description="evidence", ordering="evidence_n")
+    def evidence_total(self, obj: Claim) -> int:
+        return getattr(obj, "evidence_n", 0)
+
+    @admin.display(description="why")
+    def explanation(self, obj: Claim) -> str:
+        detail = json.dumps(obj.status_detail, indent=2)
+        return format_html("<p>{}</p><pre>{}</pre>", obj.status_explanation, detail)
+
+    def save_model(self, request: HttpRequest, obj: Claim, form: Any, change: bool) -> None:
+        fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        if change:
+            claim_update(claim=obj, data=fields)
+        else:
+            data = {name: form.cleaned_data.get(name) for name in form.cleaned_data}
+            created = claim_create(
+                **{k: v for k, v in data.items() if v is not None},
+                created_by=acting_user(request),
+            )
+            obj.pk = created.pk
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is Verdict:
+            for verdict_form in formset.extra_forms:
+                if verdict_form.has_changed() and verdict_form.is_valid():
+                    data = verdict_form.cleaned_data
+                    verdict_create(
+                        claim=form.instance,
+                        rating=data["rating"],
+                        summary=data["summary"],
+                        author=acting_user(request),
+                        published=data.get("published", False),
+                    )
+            return
+        if formset.model is Evidence:
+            for evidence_form in formset.initial_forms:
+                if "stance" in evidence_form.changed_data:
+                    evidence_review(
+                        evidence=evidence_form.instance,
+                        reviewer=acting_user(request),
+                        stance=evidence_form.cleaned_data["stance"],
+                    )
+            return
+        formset.save()
+
+    @admin.action(description="Re-check now")
+    def recheck(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
+        for claim in queryset:
+            claim_request_recheck(claim=claim, requested_by=acting_user(request))
+        self.message_user(request, f"Queued a re-check of {queryset.count()} claim(s).")
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ["claim", "source", "speaker", "stance", "confidence", "method", "review_state"]
+    list_filter = ["stance", "method", "review_state"]
+    search_fields = ["quote", "claim__text", "source__title"]
+    autocomplete_fields = ["claim", "source", "speaker"]
+    list_select_related = ["claim", "source", "speaker"]
+    actions = ["confirm", "mark_supports", "mark_contradicts", "mark_discusses"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is None:
+            return ["method", "review_state", "reviewed_by", "reviewed_at"]
+        return [f.name for f in Evidence._meta.fields if f.name not in {"stance", "review_note"}]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return [
+                "claim",
+                "source",
+                "speaker",
+                "stance",
+                "quote",
+                "figure_value",
+                "figure_text",
+                "confidence",
+            ]
+        return [f.name for f in Evidence._meta.fields if f.name != "id"]
+
+    def save_model(self, request: HttpRequest, obj: Evidence, form: Any, change: bool) -> None:
+        if change:
+            if "stance" in form.changed_data or "review_note" in form.changed_data:
+                evidence_review(
+                    evidence=obj,
+                    reviewer=acting_user(request),
+                    stance=form.cleaned_data["stance"],
+                    note=form.cleaned_data.get("review_note", ""),
+                )
+            return
+        data = form.cleaned_data
+        created = evidence_create(
+            claim=data["claim"],
+            source=data["source"],
+            speaker=data.get("speaker"),
+            stance=data["stance"],
+            quote=data.get("quote", ""),
+            figure_value=data.get("figure_value"),
+            figure_text=data.get("figure_text", ""),
+            confidence=data.get("confidence", 1.0),
+            created_by=acting_user(request),
+        )
+        obj.pk = created.pk
+
+    def _review(
+        self, request: HttpRequest, queryset: QuerySet[Evidence], stance: str | None
+    ) -> None:
+        if not roles.has_role(request.user, roles.FACT_CHECKER):
+            self.message_user(request, "Only fact-checkers review evidence.", level=messages.ERROR)
+            return
+        for evidence in queryset:
+            evidence_review(evidence=evidence, reviewer=acting_user(request), stance=stance)
+        self.message_user(request, f"Reviewed {queryset.count()} piece(s) of evidence.")
+
+    @admin.action(description="Confirm the stance")
+    def confirm(self, request: HttpRequest, queryset: QuerySet[Evidence]) -> None:
+        self._review(request, queryset, None)
+
+    @admin.action(description="Override: supports")
+    def mark_supports(self, request: HttpRequest, queryset: QuerySet[Evidence]) -> None:
+        self._review(request, queryset, Stance.SUPPORTS)
+
+    @admin.action(description="Override: contradicts")
+    def mark_contradicts(self, request: HttpRequest, queryset: QuerySet[Evidence]) -> None:
+        self._review(request, queryset, Stance.CONTRADICTS)
+
+    @admin.action(description="Override: discusses")
+    def mark_discusses(self, request: HttpRequest, queryset: QuerySet[Evidence]) -> None:
+        self._review(request, queryset, Stance.DISCUSSES)
+
+
+@admin.register(Verdict)
+class VerdictAdmin(admin.ModelAdmin):
+    list_display = ["claim", "rating", "published", "author", "created_at"]
+    list_filter = ["rating", "published"]
+    search_fields = ["claim__text", "summary"]
+    autocomplete_fields = ["claim"]
+    fields = ["claim", "rating", "summary", "published"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Verdict, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        created = verdict_create(
+            claim=data["claim"],
+            rating=data["rating"],
+            summary=data["summary"],
+            author=acting_user(request),
+            published=data.get("published", False),
+        )
+        obj.pk = created.pk
+
+
+@admin.register(CheckRun)
+class CheckRunAdmin(admin.ModelAdmin):
+    list_display = ["id", "kind", "state", "claim", "source", "created_at", "finished_at", "error"]
+    list_filter = ["kind", "state"]
+    list_select_related = ["claim", "source"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class FactsConfig(AppConfig):
+    name = "factcheck.facts"
+    label = "facts"
+    verbose_name = "Facts"

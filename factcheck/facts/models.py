@@ -1,0 +1,477 @@
+"""The domain: outlets, speakers, sources, claims, evidence, verdicts and check runs.
+
+Vocabulary and rules: PRODUCT.md and docs/corroboration.md. Invariants that can live in the
+database do (unique and check constraints); the services in `services/` keep the rest.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from pgvector.django import VectorField
+
+EMBEDDING_DIMENSIONS = 384
+
+
+class OutletKind(models.TextChoices):
+    WIRE = "wire"
+    NEWSPAPER = "newspaper"
+    BROADCASTER = "broadcaster"
+    ONLINE = "online"
+    AGGREGATOR = "aggregator"
+    STATE_MEDIA = "state_media"
+    GOVERNMENT = "government"
+    INTERGOVERNMENTAL = "intergovernmental"
+    NGO = "ngo"
+    SOCIAL = "social"
+    OTHER = "other"
+
+
+class Outlet(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=OutletKind.choices, default=OutletKind.OTHER)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code")
+    domains = ArrayField(models.CharField(max_length=253), default=list, blank=True)
+    state_affiliated = models.CharField(
+        max_length=2, blank=True, help_text="Country code of the state it answers to, if any"
+    )
+    owner_group = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Outlets of one group are not independent of each other",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [GinIndex(fields=["domains"], name="outlet_domains_gin")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SpeakerKind(models.TextChoices):
+    PERSON = "person"
+    ORGANIZATION = "organization"
+
+
+class Speaker(models.Model):
+    """A person or organisation quoted. `root` (top of the organisation chain) is kept by
+    `speaker_save` so lists and the status rules read it without walking the chain."""
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=SpeakerKind.choices, default=SpeakerKind.PERSON)
+    aliases = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+    role = models.CharField(max_length=300, blank=True)
+    country = models.CharField(max_length=2, blank=True)
+    organization = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
+    root = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(organization=F("id")), name="speaker_not_own_organization"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProcessingState(models.TextChoices):
+    PENDING = "pending"
+    PROCESSING = "processing"
+    PROCESSED = "processed"
+    FAILED = "failed"
+
+
+class Source(models.Model):
+    url = models.URLField(max_length=2000, blank=True, default="", help_text="Normalised URL")
+    title = models.CharField(max_length=500, blank=True)
+    outlet = models.ForeignKey(
+        Outlet, null=True, blank=True, on_delete=models.PROTECT, related_name="sources"
+    )
+    syndicated_from = models.ForeignKey(
+        Outlet,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="syndicated_sources",
+        help_text="The wire or outlet whose story this source republishes",
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    text = models.TextField(blank=True)
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    language = models.CharField(max_length=12, blank=True, default="en")
+    state = models.CharField(
+        max_length=12, choices=ProcessingState.choices, default=ProcessingState.PENDING
+    )
+    error = models.TextField(blank=True)
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", "text", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="source_url_unique"),
+            models.UniqueConstraint(
+                fields=["content_hash"],
+                condition=~Q(content_hash=""),
+                name="source_content_hash_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="failed") | Q(error=""), name="source_error_only_when_failed"
+            ),
+        ]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="source_search_gin"),
+            models.Index(fields=["state", "updated_at"], name="source_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.url or f"source {self.pk}"
+
+
+class ClaimStatus(models.TextChoices):
+    UNVERIFIED = "unverified"
+    CORROBORATED = "corroborated"
+    CONTESTED = "contested"
+    CONTRADICTED = "contradicted"
+
+
+class Claim(models.Model):
+    text = models.TextField()
+    quantity_value = models.FloatField(null=True, blank=True)
+    quantity_low = models.FloatField(null=True, blank=True)
+    quantity_high = models.FloatField(null=True, blank=True)
+    quantity_unit = models.CharField(max_length=100, blank=True)
+    quantity_approximate = models.BooleanField(default=False)
+    quantity_about = models.CharField(
+        max_length=300, blank=True, help_text="What the figure counts"
+    )
+    as_of = models.DateField(null=True, blank=True, help_text="The moment the claim is about")
+    speaker = models.ForeignKey(
+        Speaker, null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
+    )
+    first_source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="first_claims"
+    )
+    tags = ArrayField(models.CharField(max_length=50), default=list, blank=True)
+    status = models.CharField(
+        max_length=16, choices=ClaimStatus.choices, default=ClaimStatus.UNVERIFIED, editable=False
+    )
+    status_explanation = models.TextField(blank=True, editable=False)
+    status_detail = models.JSONField(default=dict, blank=True, editable=False)
+    last_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    current_verdict = models.ForeignKey(
+        "Verdict",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    search_vector = models.GeneratedField(
+        expression=SearchVector("text", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    embedding = VectorField(dimensions=EMBEDDING_DIMENSIONS, null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity_low__isnull=True)
+                | Q(quantity_value__isnull=True)
+                | Q(quantity_low__lte=F("quantity_value")),
+                name="claim_quantity_low_le_value",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity_high__isnull=True)
+                | Q(quantity_value__isnull=True)
+                | Q(quantity_value__lte=F("quantity_high")),
+                name="claim_quantity_value_le_high",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity_high__isnull=True)
+                | Q(quantity_low__isnull=True)
+                | Q(quantity_low__lte=F("quantity_high")),
+                name="claim_quantity_low_le_high",
+            ),
+        ]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="claim_search_gin"),
+            GinIndex(fields=["tags"], name="claim_tags_gin"),
+            models.Index(fields=["status", "-updated_at"], name="claim_status_idx"),
+            models.Index(fields=["last_checked_at"], name="claim_stale_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def has_quantity(self) -> bool:
+        return any(
+            v is not None for v in (self.quantity_value, self.quantity_low, self.quantity_high)
+        )
+
+
+class Stance(models.TextChoices):
+    SUPPORTS = "supports"
+    CONTRADICTS = "contradicts"
+    DISCUSSES = "discusses"
+
+
+class EvidenceMethod(models.TextChoices):
+    AUTOMATIC = "automatic"
+    MANUAL = "manual"
+
+
+class ReviewState(models.TextChoices):
+    UNREVIEWED = "unreviewed"
+    CONFIRMED = "confirmed"
+    OVERRIDDEN = "overridden"
+
+
+class Evidence(models.Model):
+    """One per (claim, source, speaker): what that speaker, in that source, says of the claim."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="evidence")
+    speaker = models.ForeignKey(
+        Speaker, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
+    )
+    stance = models.CharField(max_length=12, choices=Stance.choices)
+    quote = models.TextField(blank=True)
+    quote_start = models.PositiveIntegerField(null=True, blank=True)
+    quote_end = models.PositiveIntegerField(null=True, blank=True)
+    figure_value = models.FloatField(null=True, blank=True)
+    figure_text = models.CharField(max_length=200, blank=True)
+    confidence = models.FloatField(
+        default=1.0, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
+    )
+    method = models.CharField(max_length=10, choices=EvidenceMethod.choices)
+    engine_version = models.CharField(max_length=40, blank=True)
+    automatic_stance = models.CharField(
+        max_length=12,
+        choices=Stance.choices,
+        blank=True,
+        help_text="What the engine said before a person overrode it",
+    )
+    review_state = models.CharField(
+        max_length=12, choices=ReviewState.choices, default=ReviewState.UNREVIEWED
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "source", "speaker"],
+                nulls_distinct=False,
+                name="evidence_one_per_claim_source_speaker",
+            ),
+            models.CheckConstraint(
+                condition=Q(confidence__gte=0.0) & Q(confidence__lte=1.0),
+                name="evidence_confidence_0_1",
+            ),
+            models.CheckConstraint(
+                condition=(Q(quote_start__isnull=True) & Q(quote_end__isnull=True))
+                | (
+                    Q(quote_start__isnull=False)
+                    & Q(quote_end__isnull=False)
+                    & Q(quote_start__lte=F("quote_end"))
+                ),
+                name="evidence_quote_offsets_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(review_state="unreviewed")
+                | (Q(reviewed_by__isnull=False) & Q(reviewed_at__isnull=False)),
+                name="evidence_review_has_reviewer",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["review_state", "method"], name="evidence_review_queue_idx"),
+            models.Index(fields=["source"], name="evidence_source_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stance}: claim {self.claim_id} in source {self.source_id}"
+
+    @property
+    def is_human(self) -> bool:
+        """Entered or reviewed by a person: outranks automatic evidence."""
+        return self.method == EvidenceMethod.MANUAL or self.review_state != ReviewState.UNREVIEWED
+
+
+class StatusTrigger(models.TextChoices):
+    EVIDENCE = "evidence", "evidence added or changed"
+    REVIEW = "review", "evidence reviewed"
+    RECHECK = "recheck", "re-check requested"
+    SWEEP = "sweep", "periodic sweep"
+    SOURCE = "source", "new source"
+
+
+class ClaimStatusChange(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=16, choices=ClaimStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=ClaimStatus.choices)
+    changed_at = models.DateTimeField()
+    trigger = models.CharField(max_length=12, choices=StatusTrigger.choices)
+    trigger_source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    explanation = models.TextField()
+    detail = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_status=F("to_status")), name="status_change_changes"
+            )
+        ]
+        indexes = [models.Index(fields=["claim", "changed_at"], name="status_change_claim_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} -> {self.to_status}"
+
+
+class Rating(models.TextChoices):
+    TRUE = "true"
+    MOSTLY_TRUE = "mostly_true"
+    HALF_TRUE = "half_true"
+    MOSTLY_FALSE = "mostly_false"
+    FALSE = "false"
+    UNPROVEN = "unproven"
+
+
+class Verdict(models.Model):
+    """A fact-checker's rating. Append-only: a database trigger refuses updates."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="verdicts")
+    rating = models.CharField(max_length=14, choices=Rating.choices)
+    summary = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verdicts"
+    )
+    published = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["claim", "-created_at"], name="verdict_claim_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.rating} on claim {self.claim_id}"
+
+
+class CheckRunKind(models.TextChoices):
+    INGEST_SOURCE = "ingest_source"
+    RECHECK_CLAIM = "recheck_claim"
+    POLL_FEED = "poll_feed"
+    SWEEP = "sweep"
+
+
+class CheckRunState(models.TextChoices):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class CheckRun(models.Model):
+    kind = models.CharField(max_length=16, choices=CheckRunKind.choices)
+    state = models.CharField(
+        max_length=8, choices=CheckRunState.choices, default=CheckRunState.QUEUED
+    )
+    claim = models.ForeignKey(
+        Claim, null=True, blank=True, on_delete=models.CASCADE, related_name="check_runs"
+    )
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.CASCADE, related_name="check_runs"
+    )
+    trigger = models.CharField(max_length=12, choices=StatusTrigger.choices, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    counts = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(finished_at__isnull=True) | Q(state__in=["done", "failed"]),
+                name="check_run_finished_only_when_over",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "-created_at"], name="check_run_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.state})"
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None

@@ -1,0 +1,166 @@
+"""Read-side queries. Lists fetch what they show in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db.models import Count, F, Q, QuerySet
+
+from factcheck.facts.models import (
+    CheckRun,
+    CheckRunState,
+    Claim,
+    ClaimStatus,
+    ClaimStatusChange,
+    Evidence,
+    EvidenceMethod,
+    Rating,
+    ReviewState,
+    Source,
+    Speaker,
+    Stance,
+    Verdict,
+)
+
+
+def claim_list(*, search: str = "") -> QuerySet[Claim]:
+    qs = (
+        Claim.objects.select_related("speaker__root", "first_source__outlet", "current_verdict")
+        .annotate(
+            evidence_count=Count("evidence", distinct=True),
+            supporting_evidence_count=Count(
+                "evidence", filter=Q(evidence__stance=Stance.SUPPORTS), distinct=True
+            ),
+            contradicting_evidence_count=Count(
+                "evidence", filter=Q(evidence__stance=Stance.CONTRADICTS), distinct=True
+            ),
+        )
+        .order_by("-created_at", "-id")
+    )
+    if search.strip():
+        query = SearchQuery(search, search_type="websearch", config="english")
+        qs = (
+            qs.filter(search_vector=query)
+            .annotate(rank=SearchRank(F("search_vector"), query))
+            .order_by("-rank", "-id")
+        )
+    return qs
+
+
+def claim_ids_stale(*, before: datetime, limit: int) -> list[int]:
+    return list(
+        Claim.objects.filter(Q(last_checked_at__lt=before) | Q(last_checked_at__isnull=True))
+        .order_by(F("last_checked_at").asc(nulls_first=True), "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def source_list(*, search: str = "") -> QuerySet[Source]:
+    qs = (
+        Source.objects.select_related("outlet", "syndicated_from")
+        .annotate(evidence_count=Count("evidence"))
+        .order_by(F("published_at").desc(nulls_last=True), "-id")
+    )
+    if search.strip():
+        query = SearchQuery(search, search_type="websearch", config="english")
+        qs = (
+            qs.filter(search_vector=query)
+            .annotate(rank=SearchRank(F("search_vector"), query))
+            .order_by("-rank", "-id")
+        )
+    return qs
+
+
+def evidence_list() -> QuerySet[Evidence]:
+    return Evidence.objects.select_related(
+        "claim", "source__outlet", "source__syndicated_from", "speaker__root", "reviewed_by"
+    )
+
+
+def speaker_list() -> QuerySet[Speaker]:
+    return Speaker.objects.select_related("organization", "root")
+
+
+def verdict_list() -> QuerySet[Verdict]:
+    return Verdict.objects.select_related("claim", "author")
+
+
+def check_run_list() -> QuerySet[CheckRun]:
+    return CheckRun.objects.all()
+
+
+def claim_published_verdict(*, claim: Claim) -> Verdict | None:
+    return (
+        Verdict.objects.filter(claim=claim, published=True)
+        .select_related("author")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    kind: str  # "status" or "verdict"
+    at: datetime
+    item: ClaimStatusChange | Verdict
+
+
+def claim_history(*, claim: Claim) -> list[HistoryEntry]:
+    """Status changes and verdicts of a claim in time order (oldest first)."""
+    changes = ClaimStatusChange.objects.filter(claim=claim).select_related("trigger_source")
+    verdicts = Verdict.objects.filter(claim=claim).select_related("author")
+    entries = [HistoryEntry("status", c.changed_at, c) for c in changes]
+    entries += [HistoryEntry("verdict", v.created_at, v) for v in verdicts]
+    return sorted(entries, key=lambda e: (e.at, e.kind, e.item.pk))
+
+
+def stats(*, since: datetime | None) -> dict[str, Any]:
+    """Counts for dashboards: claims by status and verdict, review queue, failed jobs."""
+    by_status = dict(Claim.objects.values_list("status").annotate(n=Count("id")).order_by())
+    by_verdict = dict(
+        Claim.objects.filter(current_verdict__isnull=False)
+        .values_list("current_verdict__rating")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    runs = dict(CheckRun.objects.values_list("state").annotate(n=Count("id")).order_by())
+    out: dict[str, Any] = {
+        "claims": Claim.objects.count(),
+        "claims_by_status": {s: by_status.get(s, 0) for s in ClaimStatus.values},
+        "claims_by_verdict": {r: by_verdict.get(r, 0) for r in Rating.values},
+        "claims_without_verdict": Claim.objects.filter(current_verdict__isnull=True).count(),
+        "sources": Source.objects.count(),
+        "sources_by_state": dict(
+            Source.objects.values_list("state").annotate(n=Count("id")).order_by()
+        ),
+        "evidence": Evidence.objects.count(),
+        "evidence_awaiting_review": Evidence.objects.filter(
+            method=EvidenceMethod.AUTOMATIC, review_state=ReviewState.UNREVIEWED
+        ).count(),
+        "check_runs_by_state": {s: runs.get(s, 0) for s in CheckRunState.values},
+        "failed_check_runs": runs.get(CheckRunState.FAILED, 0),
+        "since": since,
+        "claims_changed_since": None,
+        "status_changes_since": None,
+    }
+    if since is not None:
+        out["claims_changed_since"] = (
+            Claim.objects.filter(
+                Q(status_changes__changed_at__gte=since)
+                | Q(verdicts__created_at__gte=since)
+                | Q(updated_at__gte=since)
+            )
+            .distinct()
+            .count()
+        )
+        out["status_changes_since"] = ClaimStatusChange.objects.filter(
+            changed_at__gte=since
+        ).count()
+    return out
+
+
+def evidence_for_claim(*, claim: Claim) -> QuerySet[Evidence]:
+    return evidence_list().filter(claim=claim)

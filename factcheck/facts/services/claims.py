@@ -1,0 +1,222 @@
+"""Claims: create, edit, and recompute the corroboration status from evidence."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from factcheck.facts import corroboration
+from factcheck.facts.corroboration import EvidenceFact, Origin, SourceRef, StatusResult
+from factcheck.facts.models import (
+    CheckRun,
+    CheckRunKind,
+    Claim,
+    ClaimStatusChange,
+    Evidence,
+    Outlet,
+    Source,
+    Speaker,
+    StatusTrigger,
+)
+
+QUANTITY_FIELDS = ("quantity_value", "quantity_low", "quantity_high")
+EDITABLE_FIELDS = (
+    "text",
+    *QUANTITY_FIELDS,
+    "quantity_unit",
+    "quantity_approximate",
+    "quantity_about",
+    "as_of",
+    "speaker",
+    "first_source",
+    "tags",
+)
+
+
+def _validate_quantity(claim: Claim) -> None:
+    value, low, high = claim.quantity_value, claim.quantity_low, claim.quantity_high
+    errors = {}
+    if low is not None and high is not None and low > high:
+        errors["quantity_low"] = "The low bound is above the high bound."
+    if value is not None and low is not None and value < low:
+        errors["quantity_value"] = "The value is below the low bound."
+    if value is not None and high is not None and value > high:
+        errors["quantity_value"] = "The value is above the high bound."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _clean_tags(tags: list[str]) -> list[str]:
+    return sorted({t.strip().lower() for t in tags if t.strip()})
+
+
+@transaction.atomic
+def claim_create(
+    *,
+    text: str,
+    as_of: date | None = None,
+    speaker: Speaker | None = None,
+    first_source: Source | None = None,
+    tags: list[str] | None = None,
+    quantity_value: float | None = None,
+    quantity_low: float | None = None,
+    quantity_high: float | None = None,
+    quantity_unit: str = "",
+    quantity_approximate: bool = False,
+    quantity_about: str = "",
+    created_by: User | None = None,
+) -> Claim:
+    """Create a claim and compute its first status (the claimant alone: unverified)."""
+    claim = Claim(
+        text=" ".join(text.split()),
+        as_of=as_of,
+        speaker=speaker,
+        first_source=first_source,
+        tags=_clean_tags(tags or []),
+        quantity_value=quantity_value,
+        quantity_low=quantity_low,
+        quantity_high=quantity_high,
+        quantity_unit=quantity_unit,
+        quantity_approximate=quantity_approximate,
+        quantity_about=quantity_about,
+        created_by=created_by,
+    )
+    if not claim.text:
+        raise ValidationError({"text": "A claim needs text."})
+    _validate_quantity(claim)
+    claim.save()
+    claim_recompute_status(claim_id=claim.pk, trigger=StatusTrigger.EVIDENCE)
+    claim.refresh_from_db()
+    return claim
+
+
+@transaction.atomic
+def claim_update(*, claim: Claim, data: dict[str, Any]) -> Claim:
+    """Change the editable fields; a new claimant or first source can change the status."""
+    locked = Claim.objects.select_for_update().get(pk=claim.pk)
+    for name, value in data.items():
+        if name not in EDITABLE_FIELDS:
+            raise ValidationError({name: "This field cannot be changed."})
+        if name == "text":
+            value = " ".join(str(value).split())
+            if not value:
+                raise ValidationError({"text": "A claim needs text."})
+        if name == "tags":
+            value = _clean_tags(value)
+        setattr(locked, name, value)
+    _validate_quantity(locked)
+    locked.save()
+    claim_recompute_status(claim_id=locked.pk, trigger=StatusTrigger.EVIDENCE)
+    locked.refresh_from_db()
+    return locked
+
+
+def outlet_origin(outlet: Outlet) -> Origin:
+    if outlet.owner_group:
+        return Origin(key=f"group:{outlet.owner_group.lower()}", label=outlet.owner_group)
+    return Origin(key=f"outlet:{outlet.pk}", label=outlet.name)
+
+
+def source_origin(source: Source) -> Origin:
+    """Unattributed material counts as the wire it republishes, else its outlet."""
+    if source.syndicated_from is not None:
+        return outlet_origin(source.syndicated_from)
+    if source.outlet is not None:
+        return outlet_origin(source.outlet)
+    return Origin(
+        key=f"source:{source.pk}", label=source.title or source.url or f"source {source.pk}"
+    )
+
+
+def speaker_origin(speaker: Speaker) -> Origin:
+    root = speaker.root or speaker
+    return Origin(key=f"speaker:{root.pk}", label=root.name)
+
+
+def claimant_origin(claim: Claim) -> Origin | None:
+    if claim.speaker is not None:
+        return speaker_origin(claim.speaker)
+    if claim.first_source is not None:
+        return source_origin(claim.first_source)
+    return None
+
+
+def evidence_fact(evidence: Evidence) -> EvidenceFact:
+    source = evidence.source
+    origin = speaker_origin(evidence.speaker) if evidence.speaker else source_origin(source)
+    outlet = source.outlet.name if source.outlet else ""
+    via = ""
+    if source.syndicated_from is not None:
+        via, outlet = outlet, source.syndicated_from.name
+    return EvidenceFact(
+        evidence_id=evidence.pk,
+        origin=origin,
+        stance=evidence.stance,
+        human=evidence.is_human,
+        source=SourceRef(id=source.pk, title=source.title, outlet=outlet, via=via),
+    )
+
+
+def claim_status_result(*, claim: Claim) -> StatusResult:
+    """What the rules say of the claim now, from its evidence; reads, writes nothing."""
+    evidence = Evidence.objects.filter(claim=claim).select_related(
+        "speaker__root", "source__outlet", "source__syndicated_from"
+    )
+    return corroboration.decide_status(
+        claimant=claimant_origin(claim), evidence=[evidence_fact(e) for e in evidence]
+    )
+
+
+@transaction.atomic
+def claim_recompute_status(
+    *, claim_id: int, trigger: str, trigger_source: Source | None = None
+) -> Claim:
+    """Recompute the status under a row lock. Records a ClaimStatusChange only when the status
+    changes, so running it twice ends in the same state."""
+    claim = (
+        Claim.objects.select_for_update(of=("self",))
+        .select_related("speaker__root", "first_source__outlet", "first_source__syndicated_from")
+        .get(pk=claim_id)
+    )
+    result = claim_status_result(claim=claim)
+    now = timezone.now()
+    previous = claim.status
+    is_first = claim.last_checked_at is None
+    claim.status = result.status
+    claim.status_explanation = result.sentence
+    claim.status_detail = result.as_dict()
+    claim.last_checked_at = now
+    claim.save(update_fields=["status", "status_explanation", "status_detail", "last_checked_at"])
+    if is_first or previous != result.status:
+        ClaimStatusChange.objects.create(
+            claim=claim,
+            from_status="" if is_first else previous,
+            to_status=result.status,
+            changed_at=now,
+            trigger=trigger,
+            trigger_source=trigger_source,
+            explanation=result.sentence,
+            detail=result.as_dict(),
+        )
+    return claim
+
+
+def claim_request_recheck(
+    *,
+    claim: Claim,
+    trigger: str = StatusTrigger.RECHECK,
+    requested_by: User | None = None,
+) -> CheckRun:
+    """Queue a background re-check; the task is sent once the transaction commits."""
+    from factcheck.facts.tasks import claim_recheck
+
+    run = CheckRun.objects.create(
+        kind=CheckRunKind.RECHECK_CLAIM, claim=claim, trigger=trigger, requested_by=requested_by
+    )
+    claim_recheck.delay_on_commit(run.pk)
+    return run

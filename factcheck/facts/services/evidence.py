@@ -1,0 +1,119 @@
+"""Evidence: what a speaker, in a source, says of a claim. Every change recomputes the status."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from factcheck.facts.models import (
+    Claim,
+    Evidence,
+    EvidenceMethod,
+    ReviewState,
+    Source,
+    Speaker,
+    Stance,
+    StatusTrigger,
+)
+from factcheck.facts.services.claims import claim_recompute_status
+
+
+def _locate_quote(
+    *, text: str, quote: str, start: int | None, end: int | None
+) -> tuple[str, int | None, int | None]:
+    """Quotes shown to users are exact substrings of the source: check or find the offsets."""
+    if (start is None) != (end is None):
+        raise ValidationError({"quote_start": "Give both quote_start and quote_end, or neither."})
+    if start is not None and end is not None:
+        if not 0 <= start <= end <= len(text):
+            raise ValidationError(
+                {"quote_end": f"Offsets must lie within the source text (0 to {len(text)})."}
+            )
+        if quote and text[start:end] != quote:
+            raise ValidationError(
+                {"quote": "The quote is not the source text between quote_start and quote_end."}
+            )
+        return text[start:end], start, end
+    if not quote:
+        return "", None, None
+    found = text.find(quote)
+    if found < 0:
+        raise ValidationError({"quote": "The quote does not occur in the source text."})
+    return quote, found, found + len(quote)
+
+
+@transaction.atomic
+def evidence_create(
+    *,
+    claim: Claim,
+    source: Source,
+    stance: str,
+    speaker: Speaker | None = None,
+    quote: str = "",
+    quote_start: int | None = None,
+    quote_end: int | None = None,
+    figure_value: float | None = None,
+    figure_text: str = "",
+    confidence: float = 1.0,
+    created_by: User | None = None,
+) -> Evidence:
+    """Record evidence a person entered (method manual) and recompute the claim's status."""
+    if stance not in Stance.values:
+        raise ValidationError({"stance": f"Unknown stance {stance!r}."})
+    if not 0.0 <= confidence <= 1.0:
+        raise ValidationError({"confidence": "Confidence lies between 0 and 1."})
+    quote, quote_start, quote_end = _locate_quote(
+        text=source.text, quote=quote, start=quote_start, end=quote_end
+    )
+    existing = Evidence.objects.filter(claim=claim, source=source, speaker=speaker).first()
+    if existing is not None:
+        raise ValidationError(
+            {
+                "non_field_errors": f"Evidence {existing.pk} already links this claim, source and "
+                "speaker; review it instead."
+            }
+        )
+    evidence = Evidence.objects.create(
+        claim=claim,
+        source=source,
+        speaker=speaker,
+        stance=stance,
+        quote=quote,
+        quote_start=quote_start,
+        quote_end=quote_end,
+        figure_value=figure_value,
+        figure_text=figure_text,
+        confidence=confidence,
+        method=EvidenceMethod.MANUAL,
+        created_by=created_by,
+    )
+    claim_recompute_status(claim_id=claim.pk, trigger=StatusTrigger.EVIDENCE, trigger_source=source)
+    return evidence
+
+
+@transaction.atomic
+def evidence_review(
+    *, evidence: Evidence, reviewer: User, stance: str | None = None, note: str = ""
+) -> Evidence:
+    """Confirm the stance (no `stance`, or the same one) or override it. Reviewed evidence
+    outranks automatic evidence from the same origin and is never overwritten by the engine."""
+    locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
+    if stance is not None and stance not in Stance.values:
+        raise ValidationError({"stance": f"Unknown stance {stance!r}."})
+    if stance is None or stance == locked.stance:
+        locked.review_state = ReviewState.CONFIRMED
+    else:
+        if locked.method == EvidenceMethod.AUTOMATIC and not locked.automatic_stance:
+            locked.automatic_stance = locked.stance
+        locked.stance = stance
+        locked.review_state = ReviewState.OVERRIDDEN
+    locked.reviewed_by = reviewer
+    locked.reviewed_at = timezone.now()
+    locked.review_note = note
+    locked.save()
+    claim_recompute_status(
+        claim_id=locked.claim_id, trigger=StatusTrigger.REVIEW, trigger_source=locked.source
+    )
+    return locked

@@ -1,0 +1,136 @@
+"""Sources: create with dedupe by normalised URL and content hash, ingest, retry."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from factcheck.facts.models import (
+    CheckRun,
+    CheckRunKind,
+    Claim,
+    Outlet,
+    ProcessingState,
+    Source,
+    StatusTrigger,
+)
+from factcheck.facts.normalize import content_hash, normalise_url
+from factcheck.facts.services.claims import claim_recompute_status
+from factcheck.facts.services.outlets import outlet_for_url
+
+
+def _duplicate_error(*, url: str, digest: str) -> ValidationError | None:
+    if url:
+        same_url = Source.objects.filter(url=url).values_list("pk", flat=True).first()
+        if same_url is not None:
+            return ValidationError({"url": f"Source {same_url} already has this URL."})
+    if digest:
+        same_text = Source.objects.filter(content_hash=digest).values_list("pk", flat=True).first()
+        if same_text is not None:
+            return ValidationError({"text": f"Source {same_text} already has this text."})
+    return None
+
+
+def source_create(
+    *,
+    text: str,
+    url: str = "",
+    title: str = "",
+    outlet: Outlet | None = None,
+    syndicated_from: Outlet | None = None,
+    published_at: datetime | None = None,
+    language: str = "en",
+    created_by: User | None = None,
+) -> tuple[Source, CheckRun]:
+    """Store a new source and queue its ingestion. The URL is normalised; a URL or text
+    already held is refused with the id of the source that holds it. With no outlet, the
+    outlet whose domains match the URL is used."""
+    url = normalise_url(url)
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": "A source needs its text (fetching by URL is not on yet)."})
+    digest = content_hash(text)
+    if outlet is None and url:
+        outlet = outlet_for_url(url=url)
+    if syndicated_from is not None and outlet is not None and syndicated_from.pk == outlet.pk:
+        syndicated_from = None  # the wire's own copy is not a republication
+    error = _duplicate_error(url=url, digest=digest)
+    if error is not None:
+        raise error
+    try:
+        with transaction.atomic():
+            source = Source.objects.create(
+                url=url,
+                title=" ".join(title.split()),
+                text=text,
+                content_hash=digest,
+                outlet=outlet,
+                syndicated_from=syndicated_from,
+                published_at=published_at,
+                language=language or "en",
+                created_by=created_by,
+            )
+            run = source_queue_ingest(source=source, requested_by=created_by)
+    except IntegrityError:
+        # A concurrent request stored the same URL or text first.
+        error = _duplicate_error(url=url, digest=digest)
+        if error is not None:
+            raise error from None
+        raise
+    return source, run
+
+
+def source_queue_ingest(*, source: Source, requested_by: User | None = None) -> CheckRun:
+    from factcheck.facts.tasks import source_ingest
+
+    run = CheckRun.objects.create(
+        kind=CheckRunKind.INGEST_SOURCE,
+        source=source,
+        trigger=StatusTrigger.SOURCE,
+        requested_by=requested_by,
+    )
+    source_ingest.delay_on_commit(run.pk)
+    return run
+
+
+@transaction.atomic
+def source_retry(*, source: Source, requested_by: User | None = None) -> CheckRun:
+    """Queue a failed (or stuck) source again; its error is kept until the new run starts."""
+    locked = Source.objects.select_for_update().get(pk=source.pk)
+    if locked.state == ProcessingState.PROCESSED:
+        raise ValidationError({"state": "This source is processed already; nothing to retry."})
+    return source_queue_ingest(source=locked, requested_by=requested_by)
+
+
+def source_ingest(*, source_id: int) -> dict[str, Any]:
+    """Process a stored source and re-check the claims it holds evidence for.
+
+    Reading passages and screening them against tracked claims come with the matching engine;
+    here the source is checked and marked processed, and claims citing it are recomputed.
+    """
+    with transaction.atomic():
+        source = Source.objects.select_for_update().get(pk=source_id)
+        source.state = ProcessingState.PROCESSING
+        source.error = ""
+        source.save(update_fields=["state", "error", "updated_at"])
+    try:
+        if not source.text.strip():
+            raise ValueError("the source has no text")
+        claim_ids = list(
+            Claim.objects.filter(evidence__source=source).values_list("pk", flat=True).distinct()
+        )
+        for claim_id in claim_ids:
+            claim_recompute_status(
+                claim_id=claim_id, trigger=StatusTrigger.SOURCE, trigger_source=source
+            )
+    except Exception as exc:
+        Source.objects.filter(pk=source_id).update(
+            state=ProcessingState.FAILED, error=f"{type(exc).__name__}: {exc}"[:4000]
+        )
+        raise
+    Source.objects.filter(pk=source_id).update(state=ProcessingState.PROCESSED, error="")
+    return {"claims_rechecked": len(claim_ids), "characters": len(source.text)}

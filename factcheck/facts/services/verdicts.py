@@ -1,0 +1,27 @@
+"""Verdicts: append-only ratings by fact-checkers."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from factcheck.facts.models import Claim, Rating, Verdict
+
+
+@transaction.atomic
+def verdict_create(
+    *, claim: Claim, rating: str, summary: str, author: User, published: bool = False
+) -> Verdict:
+    """Add a verdict; it becomes the claim's current one. Earlier verdicts stay as they were."""
+    if rating not in Rating.values:
+        raise ValidationError({"rating": f"Unknown rating {rating!r}."})
+    summary = summary.strip()
+    if not summary:
+        raise ValidationError({"summary": "A verdict needs a summary."})
+    locked = Claim.objects.select_for_update().get(pk=claim.pk)
+    verdict = Verdict.objects.create(
+        claim=locked, rating=rating, summary=summary, author=author, published=published
+    )
+    Claim.objects.filter(pk=locked.pk).update(current_verdict=verdict)
+    return verdict

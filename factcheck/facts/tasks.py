@@ -1,0 +1,83 @@
+"""Celery tasks: ids in, one service call, the run recorded as a CheckRun.
+
+Retry policy: every task is `acks_late` with `reject_on_worker_lost` (a killed worker's task
+is delivered again) and retries with exponential backoff only on transient database errors
+(lost connection). A run that is already over is skipped, so a second delivery is harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from factcheck.facts.models import CheckRun, StatusTrigger
+from factcheck.facts.services.check_runs import check_run_fail, check_run_finish, check_run_start
+from factcheck.facts.services.claims import claim_recompute_status
+from factcheck.facts.services.sources import source_ingest as source_ingest_service
+from factcheck.facts.services.sweeps import sweep_stale_claims as sweep_service
+
+logger = logging.getLogger(__name__)
+
+TRANSIENT = (OperationalError, InterfaceError)
+TASK_OPTIONS: dict[str, Any] = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": TRANSIENT,
+    "retry_backoff": 2,
+    "retry_backoff_max": 120,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+def _run(check_run_id: int, work: Callable[[CheckRun], dict[str, Any]]) -> None:
+    if not check_run_start(check_run_id=check_run_id):
+        logger.info("check run %s is over already; skipping", check_run_id)
+        return
+    run = CheckRun.objects.get(pk=check_run_id)
+    try:
+        counts = work(run)
+    except TRANSIENT:
+        raise  # Celery retries it; the run stays `running` until a later attempt ends it.
+    except Exception as exc:
+        check_run_fail(check_run_id=check_run_id, error=f"{type(exc).__name__}: {exc}")
+        logger.exception("check run %s failed", check_run_id)
+        return
+    check_run_finish(check_run_id=check_run_id, counts=counts)
+
+
+@shared_task(**TASK_OPTIONS)
+def claim_recheck(check_run_id: int) -> None:
+    """Recompute one claim's status."""
+
+    def work(run: CheckRun) -> dict[str, Any]:
+        if run.claim_id is None:
+            raise ValueError("check run has no claim")
+        claim = claim_recompute_status(
+            claim_id=run.claim_id, trigger=run.trigger or StatusTrigger.RECHECK
+        )
+        return {"status": claim.status}
+
+    _run(check_run_id, work)
+
+
+@shared_task(**TASK_OPTIONS)
+def source_ingest(check_run_id: int) -> None:
+    """Ingest one stored source."""
+
+    def work(run: CheckRun) -> dict[str, Any]:
+        if run.source_id is None:
+            raise ValueError("check run has no source")
+        return source_ingest_service(source_id=run.source_id)
+
+    _run(check_run_id, work)
+
+
+@shared_task(**TASK_OPTIONS)
+def sweep_stale_claims() -> None:
+    """Beat: re-check claims not checked for FACTCHECK_RECHECK_AFTER, a batch at a time."""
+    sweep_service()
