@@ -28,14 +28,6 @@ from factcheck.facts.services.speakers import speaker_get_or_create
 MAX_ID = 2**63 - 1
 
 
-@extend_schema_field(
-    {
-        "oneOf": [
-            {"type": "integer", "minimum": 1},
-            {"type": "string", "minLength": 1, "maxLength": 200},
-        ]
-    }
-)
 class NameOrIdField(serializers.Field):
     """Accepts an id or a name. An unknown id is an error; an unknown name is created."""
 
@@ -114,7 +106,7 @@ class SpeakerSerializer(serializers.ModelSerializer):
     organization = serializers.PrimaryKeyRelatedField(
         queryset=Speaker.objects.all(), allow_null=True, required=False
     )
-    root = BriefSerializer(read_only=True)
+    root = BriefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Speaker
@@ -136,8 +128,9 @@ class SpeakerSerializer(serializers.ModelSerializer):
 
 
 class SourceSerializer(serializers.ModelSerializer):
-    outlet = BriefSerializer(read_only=True)
-    syndicated_from = BriefSerializer(read_only=True)
+    url = serializers.CharField(read_only=True, help_text="Normalised URL; empty if none")
+    outlet = BriefSerializer(read_only=True, allow_null=True)
+    syndicated_from = BriefSerializer(read_only=True, allow_null=True)
     evidence_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -224,7 +217,7 @@ class ClaimSerializer(serializers.ModelSerializer):
     tags = serializers.ListField(
         child=serializers.CharField(max_length=50), required=False, max_length=50
     )
-    current_verdict = VerdictBriefSerializer(read_only=True)
+    current_verdict = VerdictBriefSerializer(read_only=True, allow_null=True)
     evidence_count = serializers.IntegerField(read_only=True)
     supporting_evidence_count = serializers.IntegerField(read_only=True)
     contradicting_evidence_count = serializers.IntegerField(read_only=True)
@@ -296,7 +289,12 @@ class EvidenceSerializer(serializers.ModelSerializer):
     source: Any = serializers.SerializerMethodField()
     speaker: Any = serializers.SerializerMethodField()
     origin = serializers.SerializerMethodField()
-    reviewed_by: Any = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    reviewed_by: Any = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    automatic_stance = serializers.ChoiceField(
+        choices=Stance.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Evidence

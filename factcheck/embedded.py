@@ -190,6 +190,10 @@ def _our_redis_is_on(port: int) -> bool:
     return pid.isdigit() and Path(f"/proc/{pid}").exists()
 
 
+def redis_is_running() -> bool:
+    return _our_redis_is_on(redis_port())
+
+
 def ensure_redis() -> str:
     """Start the embedded Redis on a loopback port if it is not running; return its URL."""
     with _lock():

@@ -23,7 +23,14 @@ def _test_broker_url(url: str) -> str:
     return url
 
 
+_STARTED_HERE: dict[str, bool] = {}
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    if not os.environ.get("DATABASE_URL"):
+        _STARTED_HERE["postgres"] = not embedded.postgres_is_running()
+    if not os.environ.get("CELERY_BROKER_URL"):
+        _STARTED_HERE["redis"] = not embedded.redis_is_running()
     embedded.configure_environment()
     from django.conf import settings
 
@@ -35,6 +42,14 @@ def pytest_configure(config: pytest.Config) -> None:
     app.conf.broker_url = broker
     # Throttling is tested on its own; elsewhere it would make results depend on test order.
     settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = []
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Servers this run started are stopped again; ones that were running stay up."""
+    if any(_STARTED_HERE.values()):
+        embedded.stop(
+            postgres=_STARTED_HERE.get("postgres", False), redis=_STARTED_HERE.get("redis", False)
+        )
 
 
 @pytest.fixture(autouse=True)
