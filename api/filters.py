@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
+from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import F, QuerySet
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 
 from factcheck.facts.models import (
     CheckRun,
@@ -25,6 +30,23 @@ from factcheck.facts.models import (
     Stance,
     Verdict,
 )
+
+
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """ISO 8601 in, UTC out: PostgreSQL refuses offsets beyond 15:59, and UTC always fits."""
+
+    def to_python(self, value: Any) -> datetime | None:
+        parsed = super().to_python(value)
+        if parsed is None:
+            return None
+        try:
+            return parsed.astimezone(UTC)
+        except OverflowError:
+            raise forms.ValidationError("Date and time out of range.", code="invalid") from None
+
+
+class UtcDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
 
 
 def full_text(queryset: QuerySet, value: str) -> QuerySet:
@@ -60,8 +82,8 @@ class SpeakerFilter(filters.FilterSet):
 
 class SourceFilter(filters.FilterSet):
     state = filters.MultipleChoiceFilter(choices=ProcessingState.choices)
-    published_after = filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
-    published_before = filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="lt")
+    published_after = UtcDateTimeFilter(field_name="published_at", lookup_expr="gte")
+    published_before = UtcDateTimeFilter(field_name="published_at", lookup_expr="lt")
     search = filters.CharFilter(method="filter_search", help_text="Full-text search")
 
     class Meta:
@@ -81,8 +103,8 @@ class ClaimFilter(filters.FilterSet):
     tag = filters.CharFilter(method="filter_tag")
     as_of_after = filters.DateFilter(field_name="as_of", lookup_expr="gte")
     as_of_before = filters.DateFilter(field_name="as_of", lookup_expr="lte")
-    changed_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
-    checked_before = filters.IsoDateTimeFilter(field_name="last_checked_at", lookup_expr="lt")
+    changed_since = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    checked_before = UtcDateTimeFilter(field_name="last_checked_at", lookup_expr="lt")
     search = filters.CharFilter(method="filter_search", help_text="Full-text search")
 
     class Meta:

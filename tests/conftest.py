@@ -37,7 +37,8 @@ def pytest_configure(config: pytest.Config) -> None:
     from factcheck.celery import app
 
     broker = _test_broker_url(os.environ["CELERY_BROKER_URL"])
-    os.environ["FACTCHECK_TEST_BROKER_URL"] = broker
+    # Celery prefers the CELERY_BROKER_URL variable to its configuration.
+    os.environ["CELERY_BROKER_URL"] = broker
     settings.CELERY_BROKER_URL = broker
     app.conf.broker_url = broker
     # Throttling is tested on its own; elsewhere it would make results depend on test order.
@@ -68,7 +69,8 @@ def make_user(db: Any) -> Callable[..., Any]:
     def make(username: str, role: str | None) -> Any:
         user = get_user_model().objects.create(username=username)
         if role is not None:
-            user.groups.add(Group.objects.get(name=role))
+            # get_or_create: transactional tests flush the groups the migration made.
+            user.groups.add(Group.objects.get_or_create(name=role)[0])
         return user
 
     return make
