@@ -244,26 +244,30 @@ class ClaimAdmin(admin.ModelAdmin):
             obj.pk = created.pk
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        # The admin's change message reads these lists, as formset.save() would fill them.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         if formset.model is Verdict:
             for verdict_form in formset.extra_forms:
                 if verdict_form.has_changed() and verdict_form.is_valid():
                     data = verdict_form.cleaned_data
-                    verdict_create(
+                    verdict = verdict_create(
                         claim=form.instance,
                         rating=data["rating"],
                         summary=data["summary"],
                         author=acting_user(request),
                         published=data.get("published", False),
                     )
+                    formset.new_objects.append(verdict)
             return
         if formset.model is Evidence:
             for evidence_form in formset.initial_forms:
                 if "stance" in evidence_form.changed_data:
-                    evidence_review(
+                    evidence = evidence_review(
                         evidence=evidence_form.instance,
                         reviewer=acting_user(request),
                         stance=evidence_form.cleaned_data["stance"],
                     )
+                    formset.changed_objects.append((evidence, ["stance"]))
             return
         formset.save()
 

@@ -72,15 +72,19 @@ def test_a_loop_in_the_organisation_chain_is_refused(editor_client) -> None:
     assert "organization" in response.json()["errors"]
 
 
-def test_offsets_postgres_cannot_store_are_converted_or_refused(reader_client,
-                                                                editor_client) -> None:
+def test_offsets_postgres_cannot_store_are_converted_or_refused(
+    reader_client, editor_client
+) -> None:
     # PostgreSQL refuses offsets beyond 15:59; filters and bodies convert to UTC first.
     ok = reader_client.get("/api/v1/sources/?published_after=0293-09-16T11:44:56%2B19:05")
     assert ok.status_code == 200
     overflow = reader_client.get("/api/v1/sources/?published_after=0001-01-01T00:44:56%2B19:05")
     assert overflow.status_code == 400
     assert "published_after" in overflow.json()["errors"]
-    created = editor_client.post("/api/v1/sources/", {
-        "text": "Some text.", "published_at": "2024-10-30T12:00:00+19:05"}, format="json")
+    created = editor_client.post(
+        "/api/v1/sources/",
+        {"text": "Some text.", "published_at": "2024-10-30T12:00:00+19:05"},
+        format="json",
+    )
     assert created.status_code == 201
     assert created.json()["published_at"] == "2024-10-29T16:55:00Z"

@@ -19,12 +19,20 @@ def load() -> str:
 def test_load_seeds_loads_the_story_and_is_idempotent() -> None:
     first = load()
     assert "claims 7 new / 0 kept" in first
-    counts = (Claim.objects.count(), Evidence.objects.count(), Source.objects.count(),
-              Speaker.objects.count())
+    counts = (
+        Claim.objects.count(),
+        Evidence.objects.count(),
+        Source.objects.count(),
+        Speaker.objects.count(),
+    )
     second = load()
     assert "claims 0 new / 7 kept" in second
-    assert counts == (Claim.objects.count(), Evidence.objects.count(), Source.objects.count(),
-                      Speaker.objects.count())
+    assert counts == (
+        Claim.objects.count(),
+        Evidence.objects.count(),
+        Source.objects.count(),
+        Speaker.objects.count(),
+    )
 
 
 def test_the_seed_source_is_one_bloomberg_story_republished() -> None:
@@ -38,7 +46,7 @@ def test_the_seed_source_is_one_bloomberg_story_republished() -> None:
 def test_every_seed_quote_is_an_exact_substring_at_its_offsets() -> None:
     load()
     for evidence in Evidence.objects.select_related("source"):
-        assert evidence.source.text[evidence.quote_start:evidence.quote_end] == evidence.quote
+        assert evidence.source.text[evidence.quote_start : evidence.quote_end] == evidence.quote
 
 
 def test_seed_claims_rest_on_one_origin_and_stay_unverified() -> None:
@@ -54,4 +62,5 @@ def test_speakers_resolve_to_their_roots() -> None:
     load()
     assert Speaker.objects.get(name="Pat Ryder").root.name == "US government"
     assert Speaker.objects.get(name="National Intelligence Service").root.name == (
-        "South Korea government")
+        "South Korea government"
+    )

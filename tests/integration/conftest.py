@@ -32,12 +32,26 @@ def _database_url() -> str:
 def worker(transactional_db: None, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
     app.control.purge()
     env = {**os.environ, "DATABASE_URL": _database_url()}
-    log = open(tmp_path / "worker.log", "wb")  # noqa: SIM115
+    log = open(tmp_path / "worker.log", "wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "--pool=solo",
-         "--loglevel=INFO", "-n", f"test-{os.getpid()}@%h", "--without-mingle",
-         "--without-gossip"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "factcheck",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "-n",
+            f"test-{os.getpid()}@%h",
+            "--without-mingle",
+            "--without-gossip",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

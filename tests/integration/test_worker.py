@@ -18,8 +18,7 @@ def test_a_recheck_requested_through_the_api_runs_in_the_worker(worker, editor_c
     response = editor_client.post(f"/api/v1/claims/{claim.pk}/recheck/")
     assert response.status_code == 202
     run_id = response.json()["id"]
-    run = wait_for(lambda: CheckRun.objects.filter(pk=run_id, state__in=["done", "failed"])
-                   .first())
+    run = wait_for(lambda: CheckRun.objects.filter(pk=run_id, state__in=["done", "failed"]).first())
     assert run.state == "done", run.error
     assert run.counts == {"status": "corroborated"}
     assert run.started_at is not None and run.finished_at >= run.started_at
@@ -29,10 +28,16 @@ def test_a_recheck_requested_through_the_api_runs_in_the_worker(worker, editor_c
 
 
 def test_a_posted_source_is_ingested_by_the_worker(worker, editor_client) -> None:
-    response = editor_client.post("/api/v1/sources/", {
-        "url": "https://news.example.org/nk-troops", "title": "NK troops",
-        "text": "North Korea has deployed about 10,000 troops to Russia, officials said.",
-        "outlet": "Example News"}, format="json")
+    response = editor_client.post(
+        "/api/v1/sources/",
+        {
+            "url": "https://news.example.org/nk-troops",
+            "title": "NK troops",
+            "text": "North Korea has deployed about 10,000 troops to Russia, officials said.",
+            "outlet": "Example News",
+        },
+        format="json",
+    )
     assert response.status_code == 201
     source_id = response.json()["id"]
     wait_for(lambda: Source.objects.filter(pk=source_id, state="processed").exists())

@@ -1,0 +1,173 @@
+"""The fact-checkers' workplace: pages render, actions call the services."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from factcheck.facts.models import CheckRun, Verdict
+from factcheck.facts.services.users import user_token_for_role
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def staff(role: str) -> Client:
+    from django.contrib.auth.models import User
+
+    user_token_for_role(username=role, role=role)
+    client = Client()
+    client.force_login(User.objects.get(username=role))
+    return client
+
+
+@pytest.fixture
+def claim():
+    made = f.claim(speaker=f.org("US government"))
+    f.evidence(made, f.source(), "contradicts", f.org("North Korea government"))
+    return made
+
+
+def test_the_claim_pages_show_status_explanation_and_evidence(claim) -> None:
+    client = staff("fact_checker")
+    listing = client.get("/admin/facts/claim/")
+    assert listing.status_code == 200
+    assert b"contested" in listing.content
+    page = client.get(f"/admin/facts/claim/{claim.pk}/change/")
+    assert page.status_code == 200
+    assert b"North Korea government" in page.content
+    assert b'name="verdicts-0-rating"' in page.content
+
+
+def test_an_editor_sees_no_verdict_form(claim) -> None:
+    page = staff("editor").get(f"/admin/facts/claim/{claim.pk}/change/")
+    assert page.status_code == 200
+    assert b'name="verdicts-0-rating"' not in page.content
+
+
+def test_the_recheck_action_queues_check_runs(claim) -> None:
+    response = staff("editor").post(
+        "/admin/facts/claim/", {"action": "recheck", "_selected_action": [claim.pk]}
+    )
+    assert response.status_code == 302
+    assert CheckRun.objects.filter(claim=claim, kind="recheck_claim").count() == 1
+
+
+def test_a_fact_checker_overrides_evidence_from_the_list(claim) -> None:
+    evidence = claim.evidence.get()
+    staff("fact_checker").post(
+        "/admin/facts/evidence/", {"action": "mark_discusses", "_selected_action": [evidence.pk]}
+    )
+    evidence.refresh_from_db()
+    claim.refresh_from_db()
+    assert (evidence.stance, evidence.review_state) == ("discusses", "overridden")
+    assert claim.status == "unverified"
+
+
+def test_an_editor_cannot_review_evidence_from_the_list(claim) -> None:
+    evidence = claim.evidence.get()
+    staff("editor").post(
+        "/admin/facts/evidence/", {"action": "confirm", "_selected_action": [evidence.pk]}
+    )
+    evidence.refresh_from_db()
+    assert evidence.review_state == "unreviewed"
+
+
+def test_a_fact_checker_adds_a_verdict_and_cannot_change_it(claim) -> None:
+    client = staff("fact_checker")
+    response = client.post(
+        "/admin/facts/verdict/add/",
+        {
+            "claim": claim.pk,
+            "rating": "false",
+            "summary": "Denied by Pyongyang, not refuted.",
+            "published": "on",
+        },
+    )
+    assert response.status_code == 302, response.content[:500]
+    verdict = Verdict.objects.get()
+    assert (verdict.author.username, verdict.published) == ("fact_checker", True)
+    claim.refresh_from_db()
+    assert claim.current_verdict == verdict
+    page = client.get(f"/admin/facts/verdict/{verdict.pk}/change/")
+    assert page.status_code == 200
+    assert b'name="_save"' not in page.content
+
+
+def test_editors_cannot_add_verdicts_in_the_admin(claim) -> None:
+    response = staff("editor").post(
+        "/admin/facts/verdict/add/", {"claim": claim.pk, "rating": "false", "summary": "x"}
+    )
+    assert response.status_code == 403
+    assert not Verdict.objects.exists()
+
+
+def test_a_failed_source_can_be_retried_from_the_admin() -> None:
+    source = f.source(state="failed", error="timeout")
+    staff("editor").post(
+        "/admin/facts/source/", {"action": "retry", "_selected_action": [source.pk]}
+    )
+    assert CheckRun.objects.filter(source=source, kind="ingest_source").count() == 1
+
+
+def _page_form_data(response) -> dict:  # type: ignore[no-untyped-def]
+    """What a browser would post back from an admin change page, unchanged."""
+
+    def add(form, data: dict) -> None:  # type: ignore[no-untyped-def]
+        for bound in form:
+            value = bound.value()
+            if value is None or value is False:
+                continue
+            if isinstance(value, list):
+                value = ",".join(str(v) for v in value)
+            data[bound.html_name] = "on" if value is True else value
+
+    data: dict = {}
+    add(response.context["adminform"].form, data)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        add(formset.management_form, data)
+        for form in formset.forms:
+            add(form, data)
+    return data
+
+
+def test_a_verdict_added_on_the_claim_page_is_appended(claim, fact_checker) -> None:
+    from factcheck.facts.services.verdicts import verdict_create
+
+    earlier = verdict_create(
+        claim=claim, rating="unproven", summary="Too early.", author=fact_checker
+    )
+    client = staff("fact_checker")
+    page = client.get(f"/admin/facts/claim/{claim.pk}/change/")
+    data = _page_form_data(page)
+    new = f"verdicts-{data['verdicts-INITIAL_FORMS']}"  # the empty form after the earlier ones
+    data.update(
+        {f"{new}-rating": "mostly_true", f"{new}-summary": "Confirmed later.", "_save": "Save"}
+    )
+    response = client.post(f"/admin/facts/claim/{claim.pk}/change/", data)
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    ratings = list(
+        Verdict.objects.filter(claim=claim).order_by("created_at").values_list("rating", flat=True)
+    )
+    assert ratings == ["unproven", "mostly_true"]
+    earlier.refresh_from_db()
+    assert earlier.summary == "Too early."
+    claim.refresh_from_db()
+    assert claim.current_verdict.rating == "mostly_true"
+
+
+def test_overriding_a_stance_on_the_claim_page_reviews_the_evidence(claim) -> None:
+    evidence = claim.evidence.get()
+    client = staff("fact_checker")
+    data = _page_form_data(client.get(f"/admin/facts/claim/{claim.pk}/change/"))
+    stance_key = next(k for k in data if k.startswith("evidence-0-") and k.endswith("stance"))
+    data.update({stance_key: "discusses", "_save": "Save"})
+    response = client.post(f"/admin/facts/claim/{claim.pk}/change/", data)
+    assert response.status_code == 302
+    evidence.refresh_from_db()
+    assert (evidence.stance, evidence.review_state, evidence.reviewed_by.username) == (
+        "discusses",
+        "overridden",
+        "fact_checker",
+    )
