@@ -122,6 +122,27 @@ def _psql(sql: str) -> str:
     return result.stdout.strip()
 
 
+def _clear_stale_pid_file() -> None:
+    """A postmaster killed without a clean stop leaves its pid file, and its process can
+    linger as a zombie that pgserver takes for a running server. If that process is gone or a
+    zombie, the file is stale: remove it so the next start recovers the data."""
+    import psutil
+
+    pid_file = pg_dir() / "postmaster.pid"
+    if not pid_file.exists():
+        return
+    first = pid_file.read_text().split()[:1]
+    try:
+        status = psutil.Process(int(first[0])).status() if first else None
+    except (psutil.NoSuchProcess, ValueError):
+        status = None
+    if status in (None, psutil.STATUS_ZOMBIE, psutil.STATUS_DEAD):
+        # The socket's lock file names the same dead pid; PostgreSQL would refuse to start.
+        socket_dir = _socket_dir()
+        for stale in (socket_dir / ".s.PGSQL.5432.lock", socket_dir / ".s.PGSQL.5432", pid_file):
+            stale.unlink(missing_ok=True)
+
+
 def ensure_postgres() -> str:
     """Start the embedded PostgreSQL if it is not running; create the database; return its URL."""
     os.environ.setdefault("XDG_RUNTIME_DIR", str(_runtime_dir()))
@@ -130,7 +151,10 @@ def ensure_postgres() -> str:
             import pgserver
 
             pg_dir().mkdir(parents=True, exist_ok=True)
-            # cleanup_mode=None: the server outlives this process; `stop()` ends it.
+            _clear_stale_pid_file()
+            # cleanup_mode=None: the server outlives this process; `stop()` ends it. pgserver
+            # caches one handle per folder and would hand back a dead server's: drop it.
+            pgserver.PostgresServer._instances.pop(pg_dir(), None)
             pgserver.get_server(str(pg_dir()), cleanup_mode=None)
             for _ in range(100):
                 if postgres_is_running():

@@ -36,3 +36,37 @@ def test_redis_listens_on_loopback_away_from_the_system_ports() -> None:
     port = embedded.redis_port()
     assert port not in (6379, 5432)
     assert embedded.broker_url().startswith("redis://127.0.0.1:")
+
+
+def test_a_server_whose_process_died_is_started_again(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    start_and_kill = (
+        "import os, signal, time\n"
+        "from factcheck import embedded as e\n"
+        "e.ensure_postgres(); e.ensure_redis()\n"
+        "pg_pid = int((e.pg_dir() / 'postmaster.pid').read_text().split()[0])\n"
+        "redis_pid = int((e.redis_dir() / 'redis.pid').read_text())\n"
+        "os.kill(pg_pid, signal.SIGKILL); os.kill(redis_pid, signal.SIGKILL)\n"
+        "time.sleep(0.5)\n"
+        "print(e.postgres_is_running(), e.redis_is_running())\n"
+    )
+    # A later command (another process, as after a crash) finds them dead and starts them.
+    restart = (
+        "from factcheck import embedded as e\n"
+        "url, broker = e.ensure_postgres(), e.ensure_redis()\n"
+        "import psycopg\n"
+        "print(psycopg.connect(url).execute('select 1').fetchone()[0], e.redis_is_running())\n"
+        "e.stop()\n"
+        "print(e.postgres_is_running(), e.redis_is_running())\n"
+    )
+    env = {**os.environ, "FACTCHECK_DATA_DIR": str(tmp_path / "d")}
+    outputs = []
+    for script in (start_and_kill, restart):
+        result = subprocess.run(
+            [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        outputs.append(result.stdout.split())
+    assert outputs == [["False", "False"], ["1", "True", "False", "False"]]
