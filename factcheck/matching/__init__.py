@@ -1,0 +1,7 @@
+"""The matching engine: text in, evidence candidates out.
+
+Plain Python over frozen dataclasses. It imports nothing from Django, Celery or
+`factcheck.facts` (a test enforces this): the service layer stores what it returns.
+"""
+
+ENGINE_VERSION = "0.1"
