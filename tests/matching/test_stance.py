@@ -1,0 +1,104 @@
+"""Stance on fixed claim/passage pairs from the seed story; the shipped model and rules."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from factcheck.matching.stance import ClaimSpec, assess
+from factcheck.matching.stance_model import LABELS, MODEL_PATH, SCALAR_FEATURES, StanceModel
+
+SEED = (Path(__file__).resolve().parents[2] / "seeds" / "000_40f7a8c0a409f1f5.txt").read_text()
+SEED_DATE = date(2024, 10, 30)
+
+
+def test_the_shipped_model_is_small_safe_and_matches_the_features() -> None:
+    assert MODEL_PATH.stat().st_size < 2_000_000
+    header_length = int.from_bytes(MODEL_PATH.read_bytes()[:8], "little")
+    assert MODEL_PATH.read_bytes()[8:9] == b"{" and header_length > 0  # safetensors, no pickle
+    model = StanceModel.load()
+    assert model.w1.shape[0] == len(SCALAR_FEATURES) + 2 * 384
+    assert "dev_scores" in model.metadata
+    probabilities = model.probabilities(np.zeros((2, model.w1.shape[0]), dtype=np.float32))
+    assert probabilities.shape == (2, len(LABELS))
+    assert np.allclose(probabilities.sum(axis=1), 1.0)
+
+
+@pytest.mark.parametrize(
+    ("claim", "as_of", "text", "published", "expected", "rule"),
+    [
+        (
+            "North Korea has deployed about 10,000 troops to Russia.",
+            date(2024, 10, 28),
+            SEED,
+            SEED_DATE,
+            "supports",
+            "figure agrees",
+        ),
+        (
+            "North Korea has about 12,000 troops in Russia.",
+            date(2024, 10, 29),
+            SEED,
+            SEED_DATE,
+            "contradicts",
+            "figure differs at the same time",
+        ),
+        (
+            "North Korea has about 12,000 troops in Russia.",
+            date(2024, 12, 20),
+            SEED,
+            SEED_DATE,
+            "discusses",
+            "figure from another time",
+        ),
+        (
+            "The central bank raised interest rates by half a point.",
+            date(2024, 10, 29),
+            SEED,
+            SEED_DATE,
+            "unrelated",
+            "classifier",
+        ),
+        (
+            "North Korea has sent troops to Russia.",
+            None,
+            "North Korea's foreign ministry denied sending troops to Russia, calling the reports "
+            "groundless.",
+            None,
+            "contradicts",
+            None,
+        ),
+    ],
+)
+def test_it_decides_stance_on_seed_story_pairs(
+    claim, as_of, text, published, expected, rule
+) -> None:
+    result = assess(ClaimSpec(text=claim, as_of=as_of), text, published=published)
+    assert result.stance == expected, result.features
+    if rule:
+        assert result.features["rule"] == rule
+    assert text[result.passage.start : result.passage.end] == result.passage.text
+    assert 0.0 <= result.confidence <= 1.0
+
+
+def test_the_result_explains_itself() -> None:
+    result = assess(
+        ClaimSpec(
+            text="North Korea has deployed about 10,000 troops to Russia.", as_of=date(2024, 10, 28)
+        ),
+        SEED,
+        published=SEED_DATE,
+    )
+    assert result.features["figures"]["comparison"] == "agree"
+    assert result.features["similarity"] > 0.5
+    assert set(result.features["classifier"]) == {
+        "supports",
+        "contradicts",
+        "discusses",
+        "unrelated",
+    }
+    assert result.figure is not None and result.figure.value == 10_000
+    assert SEED[result.figure.start : result.figure.end] == result.figure.text
