@@ -17,6 +17,7 @@ import json
 import sys
 import time
 from collections import Counter
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -35,6 +36,7 @@ from factcheck.matching.attribution import (  # noqa: E402
     SpeakerIndex,
     find_attributions,
 )
+from factcheck.matching.lexical import distinctive_terms  # noqa: E402
 from factcheck.matching.passages import split_sentences  # noqa: E402
 from factcheck.matching.quantities import Bound, Quantity, normalise_unit  # noqa: E402
 from factcheck.matching.stance import ClaimSpec, assess  # noqa: E402
@@ -52,9 +54,16 @@ def seed_speakers() -> tuple[SpeakerIndex, dict[str, str]]:
             name = parent[name]  # type: ignore[assignment]
         return name
 
-    known = [KnownSpeaker(s["name"], s["name"], tuple(s.get("aliases", [])),
-                          s.get("kind", "person"), s.get("country", "") if not s.get(
-                              "organization") else "") for s in specs]
+    known = [
+        KnownSpeaker(
+            s["name"],
+            s["name"],
+            tuple(s.get("aliases", [])),
+            s.get("kind", "person"),
+            s.get("country", "") if not s.get("organization") else "",
+        )
+        for s in specs
+    ]
     return SpeakerIndex(known), {s["name"]: root(s["name"]) for s in specs}
 
 
@@ -71,34 +80,53 @@ def claim_spec(claim: dict) -> ClaimSpec:
             bound = Bound.APPROXIMATE if q.get("approx") else Bound.EXACT
         if bound == Bound.EXACT:
             low = high = value
-        quantity = Quantity(value=value, low=low, high=high, unit=normalise_unit(
-            q.get("unit", "").split(" ")[0]), bound=bound)
-    return ClaimSpec(text=claim["text"], quantity=quantity,
-                     as_of=date.fromisoformat(claim["as_of"]) if claim.get("as_of") else None)
+        quantity = Quantity(
+            value=value,
+            low=low,
+            high=high,
+            unit=normalise_unit(q.get("unit", "").split(" ")[0]),
+            bound=bound,
+        )
+    return ClaimSpec(
+        text=claim["text"],
+        quantity=quantity,
+        as_of=date.fromisoformat(claim["as_of"]) if claim.get("as_of") else None,
+    )
 
 
 def main() -> None:
-    stream = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "data" / \
-        "stream-dev"
+    stream = (
+        Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "data" / "stream-dev"
+    )
     if not (stream / "claims.json").exists():
         raise SystemExit(f"no labelled stream at {stream}")
     claims = json.loads((stream / "claims.json").read_text())
-    articles = [json.loads(Path(p).read_text())
-                for p in sorted(glob.glob(str(stream / "articles" / "*.json")))]
+    articles = [
+        json.loads(Path(p).read_text())
+        for p in sorted(glob.glob(str(stream / "articles" / "*.json")))
+    ]
     index, roots = seed_speakers()
     started = time.time()
     confusion: Counter[tuple[str, str]] = Counter()
     facts: dict[str, list[EvidenceFact]] = {c["id"]: [] for c in claims}
     claim_vectors = embeddings.encode([c["text"] for c in claims])
+    terms = distinctive_terms([c["text"] for c in claims])
     evidence_id = 0
     for article in articles:
         spans = split_sentences(article["text"])
         vectors = embeddings.encode([s.text for s in spans])
         published = date.fromisoformat(article["published_at"])
         attributions = find_attributions(article["text"], index)
-        for claim, vector in zip(claims, claim_vectors, strict=True):
-            result = assess(claim_spec(claim), article["text"], published=published,
-                            sentences=spans, sentence_vectors=vectors, claim_vector=vector)
+        for claim, vector, weights in zip(claims, claim_vectors, terms, strict=True):
+            spec = replace(claim_spec(claim), terms=tuple(sorted(weights.items())))
+            result = assess(
+                spec,
+                article["text"],
+                published=published,
+                sentences=spans,
+                sentence_vectors=vectors,
+                claim_vector=vector,
+            )
             gold = article.get("labels", {}).get(claim["id"], {}).get("stance", "unrelated")
             confusion[(gold, result.stance)] += 1
             if result.stance not in ("supports", "contradicts"):
@@ -113,9 +141,15 @@ def main() -> None:
                 outlet = article.get("syndicated_from") or article["outlet"]
                 origin = Origin(f"outlet:{outlet}", outlet)
             evidence_id += 1
-            facts[claim["id"]].append(EvidenceFact(
-                evidence_id, origin, result.stance, False,
-                SourceRef(evidence_id, article["title"], article["outlet"])))
+            facts[claim["id"]].append(
+                EvidenceFact(
+                    evidence_id,
+                    origin,
+                    result.stance,
+                    False,
+                    SourceRef(evidence_id, article["title"], article["outlet"]),
+                )
+            )
     elapsed = time.time() - started
 
     labels = ("supports", "contradicts", "discusses", "unrelated")
@@ -126,8 +160,10 @@ def main() -> None:
     gold_decisive = sum(v for (g, p), v in confusion.items() if g in ("supports", "contradicts"))
     print(f"{len(articles)} articles x {len(claims)} claims = {total} pairs in {elapsed:.1f} s")
     print(f"stance accuracy: {correct / total:.3f}")
-    print(f"decisive precision: {tp / max(predicted, 1):.3f}  recall: "
-          f"{tp / max(gold_decisive, 1):.3f}")
+    print(
+        f"decisive precision: {tp / max(predicted, 1):.3f}  recall: "
+        f"{tp / max(gold_decisive, 1):.3f}"
+    )
     print("confusion (rows gold, columns engine):")
     print("             " + "".join(f"{p:>12}" for p in labels))
     for gold in labels:
@@ -140,10 +176,10 @@ def main() -> None:
         if found:
             root = roots.get(found[0].key, found[0].key)
             claimant = Origin(f"speaker:{root}", root)
-        result = decide_status(claimant=claimant, evidence=facts[claim["id"]])
+        status = decide_status(claimant=claimant, evidence=facts[claim["id"]])
         want = claim["expected"]["status"]
-        agree += result.status == want
-        print(f"  {claim['id']}: {result.status:13} (want {want:13}) {result.rule}")
+        agree += status.status == want
+        print(f"  {claim['id']}: {status.status:13} (want {want:13}) {status.rule}")
     print(f"status agreement: {agree}/{len(claims)}")
 
 

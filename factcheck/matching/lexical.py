@@ -159,6 +159,30 @@ def jaccard(a: str, b: str) -> float:
     return len(left & right) / len(union) if union else 0.0
 
 
+def distinctive_terms(texts: list[str]) -> list[dict[str, float]]:
+    """For each text, its content stems weighted by how rare they are among `texts`
+    (inverse document frequency): what sets one tracked claim apart from the others. A stem
+    every text shares weighs little; one no other text has weighs most."""
+    import math
+
+    stems = [content_stems(t) for t in texts]
+    df: dict[str, int] = {}
+    for group in stems:
+        for s in group:
+            df[s] = df.get(s, 0) + 1
+    n = len(texts)
+    return [{s: math.log((n + 1) / df[s]) for s in group} for group in stems]
+
+
+def coverage(weights: dict[str, float], text: str) -> float:
+    """Share of the weight of `weights` whose stems occur in `text`."""
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    present = content_stems(text)
+    return sum(w for s, w in weights.items() if s in present) / total
+
+
 @dataclass(frozen=True)
 class CueHit:
     cue: str

@@ -16,7 +16,7 @@ Every result carries the features that decided it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -26,10 +26,12 @@ from factcheck.matching import embeddings, lexical
 from factcheck.matching.passages import Span, split_sentences
 from factcheck.matching.quantities import (
     Agreement,
+    Bound,
     Quantity,
     claim_quantity,
     compare,
     extract_quantities,
+    normalise_unit,
 )
 from factcheck.matching.stance_model import LABELS, pair_features, stance_model
 
@@ -44,6 +46,8 @@ _FROM_FNC = {
     "unrelated": UNRELATED,
 }
 SAME_TIME_DAYS = 1
+RELATED_COVERAGE = 0.3
+SPECIFIC_COVERAGE = 0.35
 _DENIAL = (
     "denied",
     "denies",
@@ -96,6 +100,9 @@ class ClaimSpec:
     quantity: Quantity | None = None  # a person's structured figure; else parsed from text
     as_of: date | None = None
     key: str = ""
+    # What sets this claim apart from the others tracked with it (lexical.distinctive_terms);
+    # empty when it is assessed alone.
+    terms: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -137,7 +144,16 @@ def assess(
     probabilities = stance_model().probabilities(features.vector)[0]
     learned = _FROM_FNC[LABELS[int(probabilities.argmax())]]
     stance, confidence = learned, float(probabilities.max())
-    best = spans[features.best_sentence] if spans else Span(0, 0, "")
+    best_index = features.best_sentence
+    if claim.terms and spans:
+        # The deciding sentence: close in meaning and carrying what sets the claim apart.
+        weights = dict(claim.terms)
+        scores = [
+            float(sim) + lexical.coverage(weights, span.text)
+            for sim, span in zip(features.similarities, spans, strict=True)
+        ]
+        best_index = int(np.argmax(scores))
+    best = spans[best_index] if spans else Span(0, 0, "")
     explanation: dict[str, Any] = {
         "similarity": round(float(features.scalars["max_sim"]), 3),
         "word_overlap": round(features.scalars["overlap_best"], 3),
@@ -148,12 +164,28 @@ def assess(
         "rule": "classifier",
     }
 
+    # Among claims on one story, a passage speaks to a claim only if it has what sets that
+    # claim apart from the others, not just the shared topic.
+    specific = True
+    if claim.terms:
+        window = " ".join(spans[i].text for i in _window(best_index, spans))
+        share = lexical.coverage(dict(claim.terms), window)
+        explanation["distinctive_coverage"] = round(share, 3)
+        if share < RELATED_COVERAGE:
+            stance, explanation["rule"] = UNRELATED, "lacks what sets the claim apart"
+        elif share < SPECIFIC_COVERAGE:
+            specific = False
+            if stance in (SUPPORTS, CONTRADICTS):
+                stance, explanation["rule"] = DISCUSSES, "touches the claim, not its substance"
+
     # Figures in the deciding passage.
     figure = None
     claimed = claim_figure(claim)
-    if claimed is not None and stance != UNRELATED:
+    if claimed is not None and stance != UNRELATED and specific:
         same_time = _same_time(claim, published)
         for reported in extract_quantities(best.text):
+            if not reported.unit and _names_unit(best.text, claimed.unit):
+                reported = replace(reported, unit=claimed.unit)  # "the contingent is 12,000"
             verdict = compare(claimed, reported)
             if verdict in (Agreement.INCOMPARABLE, Agreement.OVERLAP):
                 continue
@@ -170,8 +202,10 @@ def assess(
                 "comparison": verdict.value,
                 "same_time": same_time,
             }
-            if verdict == Agreement.AGREE:
+            if verdict == Agreement.AGREE and (same_time or _repeats(claimed, reported)):
                 stance, explanation["rule"] = SUPPORTS, "figure agrees"
+            elif verdict == Agreement.AGREE:
+                stance, explanation["rule"] = DISCUSSES, "figure from another time"
             elif same_time:
                 stance, explanation["rule"] = CONTRADICTS, "figure differs at the same time"
             else:
@@ -180,7 +214,7 @@ def assess(
             break
 
     # Denials and hedges in the deciding passage.
-    if stance != UNRELATED and "figures" not in explanation:
+    if stance != UNRELATED and "figures" not in explanation and specific:
         denials = lexical.find_cues(best.text, _DENIAL)
         hedges = lexical.find_cues(best.text, _HEDGE)
         if hedges:
@@ -199,6 +233,29 @@ def assess(
         figure=figure,
         features=explanation,
     )
+
+
+def _repeats(claimed: Quantity, reported: Quantity) -> bool:
+    """At another time only the claim's own figure, said again, supports it."""
+    mine = claimed.value if claimed.value is not None else claimed.low
+    theirs = reported.value if reported.value is not None else reported.low
+    if mine is None or theirs is None:
+        return False
+    close = abs(mine - theirs) <= 0.01 * abs(mine)
+    same_kind = claimed.bound == reported.bound or {claimed.bound, reported.bound} <= {
+        Bound.EXACT,
+        Bound.APPROXIMATE,
+    }
+    return close and same_kind
+
+
+def _names_unit(text: str, unit: str) -> bool:
+    words = {normalise_unit(t) for t in lexical.tokens(text)}
+    return unit in words
+
+
+def _window(best: int, spans: Sequence[Span]) -> range:
+    return range(max(0, best - 1), min(len(spans), best + 2))
 
 
 def _describe(q: Quantity) -> str:
