@@ -102,3 +102,29 @@ def test_the_result_explains_itself() -> None:
     }
     assert result.figure is not None and result.figure.value == 10_000
     assert SEED[result.figure.start : result.figure.end] == result.figure.text
+
+
+def test_a_hedge_turns_support_into_discussion() -> None:
+    claim = ClaimSpec(text="North Korean troops are fighting inside Ukraine.")
+    text = ("The Pentagon could not confirm reports that North Korean troops are fighting "
+            "inside Ukraine, a spokesman said.")
+    result = assess(claim, text)
+    assert result.stance == "discusses", result.features
+    assert "could not confirm" in result.features.get("hedges", [])
+
+
+def test_among_claims_on_one_story_a_passage_without_the_claims_substance_is_unrelated() -> None:
+    from factcheck.matching.lexical import distinctive_terms
+
+    claims = [
+        "About 8,000 North Korean troops were in Russia's Kursk region as of 31 October 2024.",
+        "Russia has given the North Korean troops training in artillery and drone operations.",
+        "North Korean troops have fought against Ukrainian forces in Russia's Kursk region.",
+    ]
+    terms = distinctive_terms(claims)
+    text = "Russian instructors trained the North Korean soldiers in artillery and drone use."
+    results = [assess(ClaimSpec(text=c, terms=tuple(sorted(t.items()))), text)
+               for c, t in zip(claims, terms, strict=True)]
+    assert results[0].stance == "unrelated"
+    assert results[1].stance == "supports", results[1].features
+    assert results[0].features["rule"] == "lacks what sets the claim apart"
