@@ -477,3 +477,25 @@ class StatsSerializer(serializers.Serializer):
 
 class CheckRunAcceptedSerializer(serializers.Serializer):
     check_run = CheckRunSerializer()
+
+
+class MatchRequestSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=200_000, trim_whitespace=True)
+    published_at = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="When the text was published: figures are compared at that time",
+    )
+    limit = serializers.IntegerField(required=False, default=20, min_value=1, max_value=50)
+
+
+class MatchSerializer(serializers.Serializer):
+    claim = serializers.DictField()
+    stance = serializers.ChoiceField(choices=Stance.choices)
+    confidence = serializers.FloatField()
+    passage = serializers.DictField()
+    figure = serializers.DictField(allow_null=True)
+    speaker = serializers.DictField(allow_null=True)
+    speaker_mention = serializers.CharField(allow_blank=True)
+    explanation = serializers.DictField()

@@ -14,5 +14,6 @@ router.register("check-runs", views.CheckRunViewSet, basename="check-run")
 
 urlpatterns = [
     path("stats/", views.StatsView.as_view(), name="stats"),
+    path("match/", views.MatchView.as_view(), name="match"),
     path("", include(router.urls)),
 ]

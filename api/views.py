@@ -22,6 +22,7 @@ from factcheck.facts.claimreview import claim_review_jsonld
 from factcheck.facts.models import Evidence, Outlet, Speaker
 from factcheck.facts.services.claims import claim_create, claim_request_recheck, claim_update
 from factcheck.facts.services.evidence import evidence_create, evidence_review
+from factcheck.facts.services.matching import match_as_dict, text_match
 from factcheck.facts.services.sources import source_create, source_retry
 from factcheck.facts.services.speakers import speaker_save
 from factcheck.facts.services.verdicts import verdict_create
@@ -242,6 +243,26 @@ class CheckRunViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.CheckRunSerializer
     filterset_class = filters.CheckRunFilter
     ordering_fields = ["created_at", "finished_at"]
+
+
+class MatchView(APIView):
+    """Which tracked claims does this text speak to? Stance, passage and explanation for
+    each; nothing is stored. Any role may ask."""
+
+    write_role = roles.READER
+
+    @extend_schema(
+        request=serializers.MatchRequestSerializer, responses=serializers.MatchSerializer(many=True)
+    )
+    def post(self, request: Request) -> Response:
+        query = serializers.MatchRequestSerializer(data=request.data)
+        query.is_valid(raise_exception=True)
+        matches = text_match(
+            text=query.validated_data["text"],
+            published=query.validated_data["published_at"],
+            limit=query.validated_data["limit"],
+        )
+        return Response([match_as_dict(m) for m in matches])
 
 
 class StatsView(APIView):

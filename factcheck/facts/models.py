@@ -13,7 +13,7 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from pgvector.django import VectorField
+from pgvector.django import HnswIndex, VectorField
 
 EMBEDDING_DIMENSIONS = 384
 
@@ -237,6 +237,14 @@ class Claim(models.Model):
             GinIndex(fields=["tags"], name="claim_tags_gin"),
             models.Index(fields=["status", "-updated_at"], name="claim_status_idx"),
             models.Index(fields=["last_checked_at"], name="claim_stale_idx"),
+            # Nearest claims to a passage: order_by(CosineDistance(...))[:k] uses it.
+            HnswIndex(
+                name="claim_embedding_hnsw",
+                fields=["embedding"],
+                m=16,
+                ef_construction=64,
+                opclasses=["vector_cosine_ops"],
+            ),
         ]
 
     def __str__(self) -> str:

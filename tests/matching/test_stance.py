@@ -106,8 +106,10 @@ def test_the_result_explains_itself() -> None:
 
 def test_a_hedge_turns_support_into_discussion() -> None:
     claim = ClaimSpec(text="North Korean troops are fighting inside Ukraine.")
-    text = ("The Pentagon could not confirm reports that North Korean troops are fighting "
-            "inside Ukraine, a spokesman said.")
+    text = (
+        "The Pentagon could not confirm reports that North Korean troops are fighting "
+        "inside Ukraine, a spokesman said."
+    )
     result = assess(claim, text)
     assert result.stance == "discusses", result.features
     assert "could not confirm" in result.features.get("hedges", [])
@@ -123,8 +125,10 @@ def test_among_claims_on_one_story_a_passage_without_the_claims_substance_is_unr
     ]
     terms = distinctive_terms(claims)
     text = "Russian instructors trained the North Korean soldiers in artillery and drone use."
-    results = [assess(ClaimSpec(text=c, terms=tuple(sorted(t.items()))), text)
-               for c, t in zip(claims, terms, strict=True)]
+    results = [
+        assess(ClaimSpec(text=c, terms=tuple(sorted(t.items()))), text)
+        for c, t in zip(claims, terms, strict=True)
+    ]
     assert results[0].stance == "unrelated"
     assert results[1].stance == "supports", results[1].features
     assert results[0].features["rule"] == "lacks what sets the claim apart"

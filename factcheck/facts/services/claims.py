@@ -90,6 +90,7 @@ def claim_create(
         raise ValidationError({"text": "A claim needs text."})
     _validate_quantity(claim)
     claim.save()
+    claim_embed(claim=claim)
     claim_recompute_status(claim_id=claim.pk, trigger=StatusTrigger.EVIDENCE)
     claim.refresh_from_db()
     return claim
@@ -111,9 +112,17 @@ def claim_update(*, claim: Claim, data: dict[str, Any]) -> Claim:
         setattr(locked, name, value)
     _validate_quantity(locked)
     locked.save()
+    if "text" in data:
+        claim_embed(claim=locked)
     claim_recompute_status(claim_id=locked.pk, trigger=StatusTrigger.EVIDENCE)
     locked.refresh_from_db()
     return locked
+
+
+def claim_embed(*, claim: Claim) -> None:
+    from factcheck.facts.services.matching import claim_embed as embed
+
+    embed(claim=claim)
 
 
 def outlet_origin(outlet: Outlet) -> Origin:

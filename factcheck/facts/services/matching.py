@@ -1,0 +1,201 @@
+"""The service side of the engine: claim vectors, and "which tracked claims does this text
+speak to?" (`text_match`), which stores nothing."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+import numpy as np
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import transaction
+from django.db.models import F
+from pgvector.django import CosineDistance
+
+from factcheck.facts.models import Claim, Speaker
+from factcheck.matching import embeddings, lexical
+from factcheck.matching.attribution import KnownSpeaker, SpeakerIndex, find_attributions
+from factcheck.matching.passages import split_sentences
+from factcheck.matching.quantities import Bound, Quantity
+from factcheck.matching.stance import UNRELATED, ClaimSpec, StanceResult, assess
+
+NEAREST_PER_SENTENCE = 10
+LEXICAL_CANDIDATES = 30
+MAX_CANDIDATES = 60
+
+
+def claim_embed(*, claim: Claim) -> None:
+    """Store the claim's vector (used to find the passages and texts it speaks to)."""
+    vector = embeddings.encode([claim.text])[0]
+    Claim.objects.filter(pk=claim.pk).update(embedding=vector.tolist())
+    claim.embedding = vector
+
+
+def claim_spec(claim: Claim) -> ClaimSpec:
+    """The engine's view of a claim; a person's structured figure overrides the parse."""
+    quantity = None
+    if claim.has_quantity:
+        value, low, high = claim.quantity_value, claim.quantity_low, claim.quantity_high
+        if low is not None and high is not None and (value is None or low != high):
+            bound = Bound.RANGE
+        elif low is not None and high is None:
+            bound = Bound.AT_LEAST
+        elif high is not None and low is None:
+            bound = Bound.AT_MOST
+        elif claim.quantity_approximate:
+            bound = Bound.APPROXIMATE
+        else:
+            bound = Bound.EXACT
+            low = high = value
+        quantity = Quantity(
+            value=value, low=low, high=high, bound=bound, unit=_unit(claim.quantity_unit)
+        )
+    return ClaimSpec(text=claim.text, quantity=quantity, as_of=claim.as_of, key=str(claim.pk))
+
+
+def _unit(unit: str) -> str:
+    from factcheck.matching.quantities import normalise_unit
+
+    return normalise_unit(unit.split(" ")[0]) if unit else ""
+
+
+def speaker_index() -> SpeakerIndex:
+    """Every known speaker, by name and alias, for attribution."""
+    rows = Speaker.objects.values_list(
+        "pk", "name", "aliases", "kind", "country", "organization_id"
+    )
+    return SpeakerIndex(
+        [
+            KnownSpeaker(str(pk), name, tuple(aliases), kind, country if org is None else "")
+            for pk, name, aliases, kind, country, org in rows
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class Match:
+    claim: Claim
+    result: StanceResult
+    speaker: Speaker | None
+    speaker_mention: str
+
+
+def _candidate_claims(text: str, vectors: np.ndarray) -> list[Claim]:
+    """Nearest claims by meaning (the HNSW index, per sentence) and by words (full text)."""
+    ids: dict[int, None] = {}
+    with transaction.atomic():
+        # A filtered HNSW scan can return fewer rows than asked; search wider (STACK-NOTES).
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL hnsw.ef_search = 100")
+        for vector in vectors:
+            nearest = (
+                Claim.objects.filter(embedding__isnull=False)
+                .order_by(CosineDistance("embedding", vector.tolist()))
+                .values_list("pk", flat=True)[:NEAREST_PER_SENTENCE]
+            )
+            ids.update(dict.fromkeys(nearest))
+    words = sorted(
+        {
+            t
+            for t in lexical.tokens(text)
+            if t not in lexical.STOPWORDS and re.fullmatch(r"[a-z][a-z-]{2,}", t)
+        }
+    )[:200]
+    if words:
+        query = SearchQuery(" OR ".join(words), search_type="websearch", config="english")
+        lexical_ids = (
+            Claim.objects.filter(search_vector=query)
+            .annotate(rank=SearchRank(F("search_vector"), query))
+            .order_by("-rank")
+            .values_list("pk", flat=True)[:LEXICAL_CANDIDATES]
+        )
+        ids.update(dict.fromkeys(lexical_ids))
+    claims = Claim.objects.filter(pk__in=list(ids)[:MAX_CANDIDATES]).select_related("speaker")
+    return list(claims)
+
+
+def text_match(*, text: str, published: date | None = None, limit: int = 20) -> list[Match]:
+    """The tracked claims `text` speaks to, with stance, passage and explanation, strongest
+    first. Stores nothing."""
+    spans = split_sentences(text)
+    if not spans:
+        return []
+    vectors = embeddings.encode([s.text for s in spans])
+    claims = _candidate_claims(text, vectors)
+    if not claims:
+        return []
+    missing = [c for c in claims if c.embedding is None]
+    if missing:
+        fresh = embeddings.encode([c.text for c in missing])
+        for claim, vector in zip(missing, fresh, strict=True):
+            claim.embedding = vector
+    claim_vectors = np.stack([np.asarray(c.embedding, dtype=np.float32) for c in claims])
+    terms = lexical.distinctive_terms([c.text for c in claims])
+    index = speaker_index()
+    attributions = find_attributions(text, index)
+    speakers = {
+        str(s.pk): s
+        for s in Speaker.objects.filter(pk__in=[int(a.speaker) for a in attributions if a.speaker])
+    }
+    matches = []
+    for claim, vector, weights in zip(claims, claim_vectors, terms, strict=True):
+        spec = replace(claim_spec(claim), terms=tuple(sorted(weights.items())))
+        result = assess(
+            spec,
+            text,
+            published=published,
+            sentences=spans,
+            sentence_vectors=vectors,
+            claim_vector=vector,
+        )
+        if result.stance == UNRELATED:
+            continue
+        # Whoever is quoted last before the passage ends (or just after it) said it.
+        near = [a for a in attributions if a.start < result.passage.end + 80]
+        chosen = max(near, key=lambda a: a.start) if near else None
+        matches.append(
+            Match(
+                claim=claim,
+                result=result,
+                speaker=speakers.get(chosen.speaker or "") if chosen else None,
+                speaker_mention=chosen.mention if chosen else "",
+            )
+        )
+    rank = {"contradicts": 0, "supports": 1, "discusses": 2}
+    matches.sort(key=lambda m: (rank.get(m.result.stance, 3), -m.result.confidence))
+    return matches[:limit]
+
+
+def match_as_dict(match: Match) -> dict[str, Any]:
+    result = match.result
+    figure = result.figure
+    return {
+        "claim": {"id": match.claim.pk, "text": match.claim.text, "status": match.claim.status},
+        "stance": result.stance,
+        "confidence": result.confidence,
+        "passage": {
+            "text": result.passage.text,
+            "start": result.passage.start,
+            "end": result.passage.end,
+        },
+        "figure": None
+        if figure is None
+        else {
+            "text": figure.text,
+            "start": figure.start,
+            "end": figure.end,
+            "value": figure.value,
+            "low": figure.low,
+            "high": figure.high,
+            "unit": figure.unit,
+        },
+        "speaker": None
+        if match.speaker is None
+        else {"id": match.speaker.pk, "name": match.speaker.name},
+        "speaker_mention": match.speaker_mention,
+        "explanation": result.features,
+    }
