@@ -35,6 +35,7 @@ from factcheck.matching.attribution import (  # noqa: E402
     KnownSpeaker,
     SpeakerIndex,
     find_attributions,
+    speaker_for_span,
 )
 from factcheck.matching.lexical import distinctive_terms  # noqa: E402
 from factcheck.matching.passages import split_sentences  # noqa: E402
@@ -131,11 +132,10 @@ def main() -> None:
             confusion[(gold, result.stance)] += 1
             if result.stance not in ("supports", "contradicts"):
                 continue
-            # The origin: whoever is quoted nearest before the passage's end, else the wire
-            # or outlet.
-            near = [a for a in attributions if a.start < result.passage.end + 80 and a.speaker]
-            if near:
-                name = max(near, key=lambda a: a.start).speaker or ""
+            # The origin: whoever says the passage, else the wire or outlet.
+            said_by = speaker_for_span(attributions, result.passage.start, result.passage.end)
+            if said_by is not None and said_by.speaker:
+                name = said_by.speaker
                 origin = Origin(f"speaker:{roots.get(name, name)}", roots.get(name, name))
             else:
                 outlet = article.get("syndicated_from") or article["outlet"]

@@ -77,8 +77,16 @@ _CUES = (
     r"acknowledged|explained|argued|alleged|believes|believe|assessed|assesses|"
     r"disclosed|revealed|briefed|replied|responded"
 )
-_NAME_TOKEN = r"(?:[A-Z][\w’'.-]*|[A-Z]{2,}|\([A-Z]{2,}\))"
-_NAME = rf"{_NAME_TOKEN}(?:\s+(?:of\s+the\s+|of\s+|for\s+|de\s+|al-)?{_NAME_TOKEN}){{0,7}}"
+# A name never runs over a line break or a full stop, except in initials and titles
+# ("U.S.", "Maj. Gen."): "Ukraine.\n\nThe US believes" is two sentences, not one name.
+_NAME_TOKEN = (
+    r"(?:(?:[A-Z]\.){2,}|(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Sgt|Capt|Adm|Sen|Rep|St|Jr)\."
+    r"|[A-Z][\w’'-]*|\([A-Z]{2,}\))"
+)
+_NAME = (
+    rf"{_NAME_TOKEN}(?:[ \t]+(?:of[ \t]+the[ \t]+|of[ \t]+|for[ \t]+|de[ \t]+|al-)?"
+    rf"{_NAME_TOKEN}){{0,7}}"
+)
 _APPOSITIVE = r"(?:,\s+(?:a|an|the|who\s+is)\s+[^,.;:]{2,80},)"
 _ANON = (
     r"(?:(?:a|an|one|two|three|several|some|senior|other|western|intelligence|military|"
@@ -103,7 +111,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "inverted",
         re.compile(
             rf"\b(?P<cue>said|says|added|told\s+reporters|wrote)\s+(?P<who>(?!the\b|that\b)"
-            rf"(?:{_NAME}){_APPOSITIVE}?)(?=[\s,.;:]|$)"
+            rf"(?:{_NAME}){_APPOSITIVE}?)(?=\s*(?:[.;:]|,\s+(?:a|an|the|who)\b|$))"
         ),
     ),
     (
@@ -272,6 +280,22 @@ def find_attributions(text: str, index: SpeakerIndex) -> list[Attribution]:
                 found.append(Attribution(start, end, mention, cue, speaker, person, org))
             taken.append(span)
     return sorted(found, key=lambda a: a.start)
+
+
+def speaker_for_span(
+    attributions: Sequence[Attribution], start: int, end: int, *, reach: int = 300
+) -> Attribution | None:
+    """Who says the passage `start:end`: the first attribution inside it, else the nearest
+    one ending before it within `reach` characters (the speaker of the previous sentence
+    often carries on), else the first right after it ("..., officials said")."""
+    inside = [a for a in attributions if start <= a.start < end]
+    if inside:
+        return inside[0]
+    before = [a for a in attributions if a.end <= start and start - a.end <= reach]
+    if before:
+        return max(before, key=lambda a: a.end)
+    after = [a for a in attributions if end <= a.start < end + 40]
+    return after[0] if after else None
 
 
 def speakers_in(attributions: Iterable[Attribution]) -> list[str]:

@@ -6,7 +6,9 @@ from factcheck.matching.attribution import KnownSpeaker, SpeakerIndex, find_attr
 
 INDEX = SpeakerIndex(
     [
-        KnownSpeaker("us", "US government", ("United States", "Washington"), "organization", "US"),
+        KnownSpeaker(
+            "us", "US government", ("United States", "Washington", "US"), "organization", "US"
+        ),
         KnownSpeaker("dod", "US Department of Defense", ("Pentagon", "DoD"), "organization"),
         KnownSpeaker("ryder", "Pat Ryder", ("Maj-Gen Pat Ryder",), "person"),
         KnownSpeaker("biden", "Joe Biden", (), "person"),
@@ -90,3 +92,30 @@ def test_a_capitalised_subject_that_is_nobody_is_not_an_attribution() -> None:
 
 def test_short_acronyms_must_be_written_in_capitals() -> None:
     assert find_attributions("The nis said.", INDEX) == []
+
+
+def test_a_name_does_not_run_over_a_sentence_or_line_end() -> None:
+    text = "Troops are already in Ukraine.\n\nThe US believes the count is 10,000."
+    found = find_attributions(text, INDEX)
+    assert [(a.mention, a.speaker) for a in found] == [("The US", "us")]
+
+
+def test_said_followed_by_a_clause_is_not_an_inverted_attribution() -> None:
+    text = "where the NIS said North Korean personnel gathered on Oct 16"
+    assert [a.speaker for a in find_attributions(text, INDEX)] == ["nis"]
+
+
+def test_the_speaker_of_a_passage_is_inside_it_or_just_before_it() -> None:
+    from factcheck.matching.attribution import speaker_for_span
+
+    text = (
+        "Pat Ryder said on Monday that units moved. The rest are training in the east. "
+        "Zelensky said the figure was higher."
+    )
+    found = find_attributions(text, INDEX)
+    second = text.index("The rest")
+    third = text.index("Zelensky")
+    carried = speaker_for_span(found, second, third - 1)
+    assert carried is not None and carried.speaker == "ryder"
+    own = speaker_for_span(found, third, len(text))
+    assert own is not None and own.speaker == "zel"

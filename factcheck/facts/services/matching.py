@@ -16,7 +16,12 @@ from pgvector.django import CosineDistance
 
 from factcheck.facts.models import Claim, Speaker
 from factcheck.matching import embeddings, lexical
-from factcheck.matching.attribution import KnownSpeaker, SpeakerIndex, find_attributions
+from factcheck.matching.attribution import (
+    KnownSpeaker,
+    SpeakerIndex,
+    find_attributions,
+    speaker_for_span,
+)
 from factcheck.matching.passages import split_sentences
 from factcheck.matching.quantities import Bound, Quantity
 from factcheck.matching.stance import UNRELATED, ClaimSpec, StanceResult, assess
@@ -154,9 +159,7 @@ def text_match(*, text: str, published: date | None = None, limit: int = 20) -> 
         )
         if result.stance == UNRELATED:
             continue
-        # Whoever is quoted last before the passage ends (or just after it) said it.
-        near = [a for a in attributions if a.start < result.passage.end + 80]
-        chosen = max(near, key=lambda a: a.start) if near else None
+        chosen = speaker_for_span(attributions, result.passage.start, result.passage.end)
         matches.append(
             Match(
                 claim=claim,
