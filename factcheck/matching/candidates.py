@@ -1,8 +1,9 @@
 """Which tracked claims a text may speak to: a cheap ranking before the stance assessment.
 
 Score per claim = best cosine similarity between the claim and any sentence, plus a share of
-the claim's words found in that sentence, plus a bonus when a sentence carries a figure that
-counts what the claim's figure counts. In the service the similarity search runs in the
+the claim's words found in that sentence, plus a share of the claim's named entities found in
+the text, plus a bonus when that sentence carries a figure that counts what the claim's
+figure counts. In the service the similarity search runs in the
 database (pgvector); here it is an exact numpy search, used by tests and benchmarks.
 """
 
@@ -17,6 +18,7 @@ from factcheck.matching import lexical
 from factcheck.matching.quantities import Quantity, extract_quantities
 
 WORD_WEIGHT = 0.3
+ENTITY_WEIGHT = 0.2
 FIGURE_BONUS = 0.1
 
 
@@ -27,6 +29,7 @@ class Candidate:
     similarity: float
     sentence: int  # the sentence that matched best
     word_overlap: float
+    shared_entities: tuple[str, ...]
     shares_figure: bool
 
 
@@ -60,12 +63,21 @@ def rank(
     """The best `k` claims for a text, re-ranked from a `shortlist` of nearest by meaning."""
     top, similarities, best_sentences = nearest_claims(sentence_vectors, claim_vectors, shortlist)
     units_by_sentence = [{q.unit for q in extract_quantities(s) if q.unit} for s in sentences]
+    text_entities = lexical.entities(" ".join(sentences))
     out = []
     for claim, similarity, sentence in zip(top, similarities, best_sentences, strict=True):
         overlap = lexical.overlap(claims[claim], sentences[sentence])
         figure = claim_figures[claim] if claim_figures is not None else None
         shares = bool(figure and figure.unit in units_by_sentence[sentence])
-        score = float(similarity) + WORD_WEIGHT * overlap + (FIGURE_BONUS if shares else 0.0)
+        named = lexical.entities(claims[claim])
+        shared = tuple(sorted(named & text_entities))
+        entity_share = len(shared) / len(named) if named else 0.0
+        score = (
+            float(similarity)
+            + WORD_WEIGHT * overlap
+            + ENTITY_WEIGHT * entity_share
+            + (FIGURE_BONUS if shares else 0.0)
+        )
         out.append(
             Candidate(
                 int(claim),
@@ -73,6 +85,7 @@ def rank(
                 round(float(similarity), 4),
                 int(sentence),
                 round(overlap, 4),
+                shared,
                 shares,
             )
         )

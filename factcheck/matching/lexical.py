@@ -183,6 +183,33 @@ def coverage(weights: dict[str, float], text: str) -> float:
     return sum(w for s, w in weights.items() if s in present) / total
 
 
+_ENTITY = re.compile(r"\b[A-Z][\w’'-]*(?:[ \t]+[A-Z][\w’'-]*)*")
+_NOT_ENTITIES = frozenset(
+    """The A An In On At By For Of And But If It Its This That These Those He She They We
+    Mr Mrs Ms Dr Asked Follow See Sign""".split()
+)
+
+
+def entities(text: str) -> set[str]:
+    """Capitalised names in `text` (lower-cased, possessive dropped): 'Kursk', 'north korea'.
+    A sentence's first word counts only when it is a name elsewhere too; good enough to tell
+    claims about Kursk from claims about Khabarovsk."""
+    found: set[str] = set()
+    for match in _ENTITY.finditer(text):
+        run: list[str] = []
+        for word in match.group().split():
+            possessive = word.endswith(("'s", "’s"))
+            word = word.removesuffix("'s").removesuffix("’s")
+            if word not in _NOT_ENTITIES:
+                run.append(word)
+            if possessive and run:  # "Russia's Kursk" is Russia, then Kursk
+                found.add(" ".join(run).lower())
+                run = []
+        if run:
+            found.add(" ".join(run).lower())
+    return found
+
+
 @dataclass(frozen=True)
 class CueHit:
     cue: str

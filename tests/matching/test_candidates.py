@@ -45,3 +45,17 @@ def test_nearest_claims_is_exact_and_ordered() -> None:
     assert sorted(top.tolist()) == [7, 42]
     assert sims[0] >= sims[1]
     assert {int(top[i]): int(sentence[i]) for i in range(2)} == {7: 0, 42: 1}
+
+
+def test_named_entities_are_shared_between_claim_and_text() -> None:
+    from factcheck.matching.lexical import entities
+
+    assert {"kursk", "north korean"} <= entities(
+        "The Pentagon said North Korean troops were in Russia's Kursk region."
+    )
+    sentences = ["Satellite images show personnel at Khabarovsk."]
+    claims = ["Personnel gathered at Khabarovsk.", "Personnel gathered at Vladivostok."]
+    ranked = rank(sentences, embeddings.encode(sentences), claims, embeddings.encode(claims))
+    assert ranked[0].claim == 0
+    assert ranked[0].shared_entities == ("khabarovsk",)
+    assert ranked[1].shared_entities == ()
