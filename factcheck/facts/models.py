@@ -155,6 +155,42 @@ class Source(models.Model):
         return self.title or self.url or f"source {self.pk}"
 
 
+class Passage(models.Model):
+    """A sentence of a source, with its vector: what new claims are screened against."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="passages")
+    index = models.PositiveIntegerField()
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.TextField()
+    embedding = VectorField(dimensions=EMBEDDING_DIMENSIONS)
+    search_vector = models.GeneratedField(
+        expression=SearchVector("text", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    class Meta:
+        ordering = ["source", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "index"], name="passage_unique_index"),
+            models.CheckConstraint(condition=Q(start__lte=F("end")), name="passage_offsets"),
+        ]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="passage_search_gin"),
+            HnswIndex(
+                name="passage_embedding_hnsw",
+                fields=["embedding"],
+                m=16,
+                ef_construction=64,
+                opclasses=["vector_cosine_ops"],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
 class ClaimStatus(models.TextChoices):
     UNVERIFIED = "unverified"
     CORROBORATED = "corroborated"

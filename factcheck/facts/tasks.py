@@ -58,7 +58,9 @@ def claim_recheck(check_run_id: int) -> None:
         if run.claim_id is None:
             raise ValueError("check run has no claim")
         claim = claim_recompute_status(
-            claim_id=run.claim_id, trigger=run.trigger or StatusTrigger.RECHECK
+            claim_id=run.claim_id,
+            trigger=run.trigger or StatusTrigger.RECHECK,
+            trigger_source=run.source,
         )
         return {"status": claim.status}
 

@@ -220,12 +220,18 @@ def claim_request_recheck(
     claim: Claim,
     trigger: str = StatusTrigger.RECHECK,
     requested_by: User | None = None,
+    source: Source | None = None,
 ) -> CheckRun:
-    """Queue a background re-check; the task is sent once the transaction commits."""
+    """Queue a background re-check; the task is sent once the transaction commits. `source`
+    is the new source that caused it, recorded with any status change."""
     from factcheck.facts.tasks import claim_recheck
 
     run = CheckRun.objects.create(
-        kind=CheckRunKind.RECHECK_CLAIM, claim=claim, trigger=trigger, requested_by=requested_by
+        kind=CheckRunKind.RECHECK_CLAIM,
+        claim=claim,
+        trigger=trigger,
+        requested_by=requested_by,
+        source=source,
     )
     claim_recheck.delay_on_commit(run.pk)
     return run

@@ -22,7 +22,7 @@ from factcheck.matching.attribution import (
     find_attributions,
     speaker_for_span,
 )
-from factcheck.matching.passages import split_sentences
+from factcheck.matching.passages import Span, split_sentences
 from factcheck.matching.quantities import Bound, Quantity
 from factcheck.matching.stance import UNRELATED, ClaimSpec, StanceResult, assess
 
@@ -130,6 +130,14 @@ def text_match(*, text: str, published: date | None = None, limit: int = 20) -> 
     if not spans:
         return []
     vectors = embeddings.encode([s.text for s in spans])
+    return text_screen(text=text, spans=spans, vectors=vectors, published=published)[:limit]
+
+
+def text_screen(
+    *, text: str, spans: list[Span], vectors: np.ndarray, published: date | None
+) -> list[Match]:
+    """Screen a text (its sentences already embedded) against the tracked claims: the same
+    path for `match` and for ingesting a source."""
     claims = _candidate_claims(text, vectors)
     if not claims:
         return []
@@ -170,7 +178,7 @@ def text_match(*, text: str, published: date | None = None, limit: int = 20) -> 
         )
     rank = {"contradicts": 0, "supports": 1, "discusses": 2}
     matches.sort(key=lambda m: (rank.get(m.result.stance, 3), -m.result.confidence))
-    return matches[:limit]
+    return matches
 
 
 def match_as_dict(match: Match) -> dict[str, Any]:

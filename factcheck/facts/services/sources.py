@@ -12,14 +12,12 @@ from django.db import IntegrityError, transaction
 from factcheck.facts.models import (
     CheckRun,
     CheckRunKind,
-    Claim,
     Outlet,
     ProcessingState,
     Source,
     StatusTrigger,
 )
 from factcheck.facts.normalize import content_hash, normalise_url
-from factcheck.facts.services.claims import claim_recompute_status
 from factcheck.facts.services.outlets import outlet_for_url
 
 
@@ -107,11 +105,11 @@ def source_retry(*, source: Source, requested_by: User | None = None) -> CheckRu
 
 
 def source_ingest(*, source_id: int) -> dict[str, Any]:
-    """Process a stored source and re-check the claims it holds evidence for.
+    """Read a stored source into passages, screen it against the tracked claims, record the
+    evidence found and queue a re-check of each claim whose evidence changed. A failure
+    leaves the source `failed` with its error, to be retried."""
+    from factcheck.facts.services.screening import source_screen
 
-    Reading passages and screening them against tracked claims come with the matching engine;
-    here the source is checked and marked processed, and claims citing it are recomputed.
-    """
     with transaction.atomic():
         source = Source.objects.select_for_update().get(pk=source_id)
         source.state = ProcessingState.PROCESSING
@@ -120,17 +118,12 @@ def source_ingest(*, source_id: int) -> dict[str, Any]:
     try:
         if not source.text.strip():
             raise ValueError("the source has no text")
-        claim_ids = list(
-            Claim.objects.filter(evidence__source=source).values_list("pk", flat=True).distinct()
-        )
-        for claim_id in claim_ids:
-            claim_recompute_status(
-                claim_id=claim_id, trigger=StatusTrigger.SOURCE, trigger_source=source
-            )
+        counts = source_screen(source=source)
     except Exception as exc:
         Source.objects.filter(pk=source_id).update(
             state=ProcessingState.FAILED, error=f"{type(exc).__name__}: {exc}"[:4000]
         )
         raise
     Source.objects.filter(pk=source_id).update(state=ProcessingState.PROCESSED, error="")
-    return {"claims_rechecked": len(claim_ids), "characters": len(source.text)}
+    counts["characters"] = len(source.text)
+    return counts

@@ -1,0 +1,71 @@
+"""Reading and screening a source: passages, automatic evidence, reviewed evidence kept."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from factcheck.facts.models import CheckRun, Evidence, Passage, ProcessingState
+from factcheck.facts.services.claims import claim_create
+from factcheck.facts.services.evidence import evidence_review
+from factcheck.facts.services.sources import source_ingest
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+SEED = (Path(__file__).resolve().parents[2] / "seeds" / "000_40f7a8c0a409f1f5.txt").read_text()
+
+
+@pytest.fixture
+def setting():  # type: ignore[no-untyped-def]
+    us = f.org("US government")
+    ryder = f.speaker("Pat Ryder", f.org("US Department of Defense", us))
+    ryder.aliases = ["Maj-Gen Ryder", "Major-General Pat Ryder"]
+    ryder.save()
+    troops = claim_create(
+        text="North Korea has deployed about 10,000 troops to Russia.", as_of=date(2024, 10, 28)
+    )
+    rates = claim_create(text="The central bank raised interest rates by half a point.")
+    source = f.source(
+        SEED, state=ProcessingState.PENDING, published_at=datetime(2024, 10, 30, tzinfo=UTC)
+    )
+    return {"troops": troops, "rates": rates, "source": source, "ryder": ryder}
+
+
+def test_ingesting_a_source_stores_passages_and_automatic_evidence(setting) -> None:
+    counts = source_ingest(source_id=setting["source"].pk)
+    passages = list(Passage.objects.filter(source=setting["source"]))
+    assert counts["passages"] == len(passages) > 10
+    for p in passages:
+        assert SEED[p.start : p.end] == p.text
+    evidence = Evidence.objects.get(claim=setting["troops"], stance="supports")
+    assert evidence.method == "automatic" and evidence.engine_version
+    assert "10,000 troops" in evidence.quote
+    assert SEED[evidence.quote_start : evidence.quote_end] == evidence.quote
+    assert evidence.figure_value == 10_000
+    assert not Evidence.objects.filter(claim=setting["rates"]).exists()
+    assert CheckRun.objects.filter(
+        kind="recheck_claim", claim=setting["troops"], source=setting["source"]
+    ).exists()
+
+
+def test_ingesting_twice_ends_in_the_same_state(setting) -> None:
+    source_ingest(source_id=setting["source"].pk)
+    first = sorted(Evidence.objects.values_list("claim", "speaker", "stance", "quote"))
+    passages = Passage.objects.count()
+    again = source_ingest(source_id=setting["source"].pk)
+    assert sorted(Evidence.objects.values_list("claim", "speaker", "stance", "quote")) == first
+    assert Passage.objects.count() == passages
+    assert again["evidence_created"] == 0
+
+
+def test_reviewed_evidence_is_never_overwritten(setting, fact_checker) -> None:
+    source_ingest(source_id=setting["source"].pk)
+    evidence = Evidence.objects.get(claim=setting["troops"], stance="supports")
+    evidence_review(evidence=evidence, reviewer=fact_checker, stance="discusses")
+    counts = source_ingest(source_id=setting["source"].pk)
+    evidence.refresh_from_db()
+    assert (evidence.stance, evidence.review_state) == ("discusses", "overridden")
+    assert counts["evidence_kept"] >= 1
