@@ -464,6 +464,7 @@ class Verdict(models.Model):
 class CheckRunKind(models.TextChoices):
     INGEST_SOURCE = "ingest_source"
     RECHECK_CLAIM = "recheck_claim"
+    BACKFILL_CLAIM = "backfill_claim"
     POLL_FEED = "poll_feed"
     SWEEP = "sweep"
 

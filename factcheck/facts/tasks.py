@@ -80,6 +80,20 @@ def source_ingest(check_run_id: int) -> None:
 
 
 @shared_task(**TASK_OPTIONS)
+def claim_backfill(check_run_id: int) -> None:
+    """Screen a new or edited claim against the passages already stored."""
+    from factcheck.facts.models import Claim
+    from factcheck.facts.services.screening import claim_backfill as backfill
+
+    def work(run: CheckRun) -> dict[str, Any]:
+        if run.claim_id is None:
+            raise ValueError("check run has no claim")
+        return backfill(claim=Claim.objects.get(pk=run.claim_id))
+
+    _run(check_run_id, work)
+
+
+@shared_task(**TASK_OPTIONS)
 def sweep_stale_claims() -> None:
     """Beat: re-check claims not checked for FACTCHECK_RECHECK_AFTER, a batch at a time."""
     sweep_service()

@@ -69,3 +69,22 @@ def test_reviewed_evidence_is_never_overwritten(setting, fact_checker) -> None:
     evidence.refresh_from_db()
     assert (evidence.stance, evidence.review_state) == ("discusses", "overridden")
     assert counts["evidence_kept"] >= 1
+
+
+def test_a_new_claim_finds_evidence_in_sources_read_before_it(fact_checker) -> None:
+    from factcheck.facts.models import Claim
+    from factcheck.facts.services.screening import claim_backfill
+
+    source = f.source(
+        SEED, state=ProcessingState.PENDING, published_at=datetime(2024, 10, 30, tzinfo=UTC)
+    )
+    source_ingest(source_id=source.pk)
+    assert not Evidence.objects.exists()
+    claim = claim_create(
+        text="North Korea has deployed about 10,000 troops to Russia.", as_of=date(2024, 10, 28)
+    )
+    assert CheckRun.objects.filter(kind="backfill_claim", claim=claim, state="queued").exists()
+    counts = claim_backfill(claim=Claim.objects.get(pk=claim.pk))
+    assert counts["evidence_created"] == 1
+    evidence = Evidence.objects.get(claim=claim)
+    assert (evidence.source_id, evidence.stance) == (source.pk, "supports")

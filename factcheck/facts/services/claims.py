@@ -92,6 +92,7 @@ def claim_create(
     claim.save()
     claim_embed(claim=claim)
     claim_recompute_status(claim_id=claim.pk, trigger=StatusTrigger.EVIDENCE)
+    claim_queue_backfill(claim=claim, requested_by=created_by)
     claim.refresh_from_db()
     return claim
 
@@ -114,15 +115,16 @@ def claim_update(*, claim: Claim, data: dict[str, Any]) -> Claim:
     locked.save()
     if "text" in data:
         claim_embed(claim=locked)
+        claim_queue_backfill(claim=locked)
     claim_recompute_status(claim_id=locked.pk, trigger=StatusTrigger.EVIDENCE)
     locked.refresh_from_db()
     return locked
 
 
-def claim_embed(*, claim: Claim) -> None:
+def claim_embed(*, claim: Claim) -> list[float]:
     from factcheck.facts.services.matching import claim_embed as embed
 
-    embed(claim=claim)
+    return embed(claim=claim)
 
 
 def outlet_origin(outlet: Outlet) -> Origin:
@@ -213,6 +215,20 @@ def claim_recompute_status(
             detail=result.as_dict(),
         )
     return claim
+
+
+def claim_queue_backfill(*, claim: Claim, requested_by: User | None = None) -> CheckRun:
+    """Queue the screening of a new or edited claim against the passages already stored."""
+    from factcheck.facts.tasks import claim_backfill
+
+    run = CheckRun.objects.create(
+        kind=CheckRunKind.BACKFILL_CLAIM,
+        claim=claim,
+        trigger=StatusTrigger.EVIDENCE,
+        requested_by=requested_by,
+    )
+    claim_backfill.delay_on_commit(run.pk)
+    return run
 
 
 def claim_request_recheck(

@@ -31,11 +31,13 @@ LEXICAL_CANDIDATES = 30
 MAX_CANDIDATES = 60
 
 
-def claim_embed(*, claim: Claim) -> None:
-    """Store the claim's vector (used to find the passages and texts it speaks to)."""
-    vector = embeddings.encode([claim.text])[0]
-    Claim.objects.filter(pk=claim.pk).update(embedding=vector.tolist())
+def claim_embed(*, claim: Claim) -> list[float]:
+    """Store and return the claim's vector (used to find the passages and texts it speaks
+    to)."""
+    vector = [float(x) for x in embeddings.encode([claim.text])[0]]
+    Claim.objects.filter(pk=claim.pk).update(embedding=vector)
     claim.embedding = vector
+    return vector
 
 
 def claim_spec(claim: Claim) -> ClaimSpec:

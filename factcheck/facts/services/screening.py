@@ -2,21 +2,36 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from django.db import transaction
+import numpy as np
+from django.contrib.postgres.search import SearchQuery
+from django.db import connection, transaction
+from pgvector.django import CosineDistance
 
 from factcheck.facts.models import (
     Claim,
     Evidence,
     EvidenceMethod,
     Passage,
+    ProcessingState,
     Source,
+    Speaker,
     StatusTrigger,
 )
-from factcheck.facts.services.matching import Match, text_screen
-from factcheck.matching import ENGINE_VERSION, embeddings
-from factcheck.matching.passages import split_sentences
+from factcheck.facts.services.claims import claim_recompute_status, claim_request_recheck
+from factcheck.facts.services.matching import (
+    Match,
+    claim_embed,
+    claim_spec,
+    speaker_index,
+    text_screen,
+)
+from factcheck.matching import ENGINE_VERSION, embeddings, lexical
+from factcheck.matching.attribution import find_attributions, speaker_for_span
+from factcheck.matching.passages import Span, split_sentences
+from factcheck.matching.stance import UNRELATED, assess
 
 
 def source_read(*, source: Source) -> tuple[list[Any], Any]:
@@ -90,8 +105,6 @@ def evidence_upsert_automatic(*, source: Source, match: Match) -> str:
 def source_screen(*, source: Source) -> dict[str, Any]:
     """Read the source, screen it, record evidence, and queue a re-check of every claim
     whose evidence changed."""
-    from factcheck.facts.services.claims import claim_request_recheck
-
     spans, vectors = source_read(source=source)
     published = source.published_at.date() if source.published_at else None
     matches = text_screen(text=source.text, spans=spans, vectors=vectors, published=published)
@@ -112,4 +125,85 @@ def source_screen(*, source: Source) -> dict[str, Any]:
         "evidence_updated": outcomes.get("updated", 0),
         "evidence_kept": outcomes.get("kept", 0) + outcomes.get("reviewed", 0),
         "claims_rechecked": len(touched),
+    }
+
+
+NEAREST_PASSAGES = 50
+LEXICAL_PASSAGES = 30
+NEIGHBOUR_CLAIMS = 20
+
+
+def claim_backfill(*, claim: Claim) -> dict[str, Any]:
+    """Screen one claim against the passages already stored, so a claim added today finds
+    last week's evidence. Sources come from the nearest passages by meaning (HNSW) and by
+    words (full text); each is assessed whole, as at ingestion."""
+    vector = (
+        claim_embed(claim=claim) if claim.embedding is None else [float(x) for x in claim.embedding]
+    )
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL hnsw.ef_search = 100")
+        source_ids = list(
+            Passage.objects.order_by(CosineDistance("embedding", vector)).values_list(
+                "source_id", flat=True
+            )[:NEAREST_PASSAGES]
+        )
+        neighbours = list(
+            Claim.objects.exclude(pk=claim.pk)
+            .filter(embedding__isnull=False)
+            .order_by(CosineDistance("embedding", vector))
+            .values_list("text", flat=True)[:NEIGHBOUR_CLAIMS]
+        )
+    query = SearchQuery(claim.text, search_type="plain", config="english")
+    source_ids += list(
+        Passage.objects.filter(search_vector=query).values_list("source_id", flat=True)[
+            :LEXICAL_PASSAGES
+        ]
+    )
+    weights = lexical.distinctive_terms([claim.text, *neighbours])[0]
+    spec = replace(claim_spec(claim), terms=tuple(sorted(weights.items())))
+    index = speaker_index()
+    outcomes: dict[str, int] = {}
+    sources = Source.objects.filter(pk__in=set(source_ids), state=ProcessingState.PROCESSED)
+    for source in sources:
+        rows = list(Passage.objects.filter(source=source).order_by("index"))
+        if not rows:
+            continue
+        spans = [Span(p.start, p.end, p.text) for p in rows]
+        vectors = np.stack([np.asarray(p.embedding, dtype=np.float32) for p in rows])
+        published = source.published_at.date() if source.published_at else None
+        result = assess(
+            spec,
+            source.text,
+            published=published,
+            sentences=spans,
+            sentence_vectors=vectors,
+            claim_vector=np.asarray(vector, dtype=np.float32),
+        )
+        if result.stance == UNRELATED:
+            continue
+        said_by = speaker_for_span(
+            find_attributions(source.text, index), result.passage.start, result.passage.end
+        )
+        speaker = (
+            Speaker.objects.filter(pk=int(said_by.speaker)).first()
+            if said_by is not None and said_by.speaker
+            else None
+        )
+        outcome = evidence_upsert_automatic(
+            source=source,
+            match=Match(
+                claim=claim,
+                result=result,
+                speaker=speaker,
+                speaker_mention=said_by.mention if said_by else "",
+            ),
+        )
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    claim_recompute_status(claim_id=claim.pk, trigger=StatusTrigger.EVIDENCE)
+    return {
+        "sources_screened": len(sources),
+        "evidence_created": outcomes.get("created", 0),
+        "evidence_updated": outcomes.get("updated", 0),
+        "evidence_kept": outcomes.get("kept", 0) + outcomes.get("reviewed", 0),
     }

@@ -43,6 +43,7 @@ def source_create(
     published_at: datetime | None = None,
     language: str = "en",
     created_by: User | None = None,
+    dispatch: bool = True,
 ) -> tuple[Source, CheckRun]:
     """Store a new source and queue its ingestion. The URL is normalised; a URL or text
     already held is refused with the id of the source that holds it. With no outlet, the
@@ -50,7 +51,7 @@ def source_create(
     url = normalise_url(url)
     text = text.strip()
     if not text:
-        raise ValidationError({"text": "A source needs its text (fetching by URL is not on yet)."})
+        raise ValidationError({"text": "A source needs its text."})
     digest = content_hash(text)
     if outlet is None and url:
         outlet = outlet_for_url(url=url)
@@ -72,7 +73,7 @@ def source_create(
                 language=language or "en",
                 created_by=created_by,
             )
-            run = source_queue_ingest(source=source, requested_by=created_by)
+            run = source_queue_ingest(source=source, requested_by=created_by, dispatch=dispatch)
     except IntegrityError:
         # A concurrent request stored the same URL or text first.
         error = _duplicate_error(url=url, digest=digest)
@@ -82,7 +83,11 @@ def source_create(
     return source, run
 
 
-def source_queue_ingest(*, source: Source, requested_by: User | None = None) -> CheckRun:
+def source_queue_ingest(
+    *, source: Source, requested_by: User | None = None, dispatch: bool = True
+) -> CheckRun:
+    """Record the ingestion as a check run and send it to the workers once the transaction
+    commits (`dispatch=False`: the caller runs it itself, as `manage.py ingest` does)."""
     from factcheck.facts.tasks import source_ingest
 
     run = CheckRun.objects.create(
@@ -91,7 +96,8 @@ def source_queue_ingest(*, source: Source, requested_by: User | None = None) -> 
         trigger=StatusTrigger.SOURCE,
         requested_by=requested_by,
     )
-    source_ingest.delay_on_commit(run.pk)
+    if dispatch:
+        source_ingest.delay_on_commit(run.pk)
     return run
 
 
