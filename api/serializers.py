@@ -162,7 +162,14 @@ class SourceDetailSerializer(SourceSerializer):
 class SourceCreateSerializer(serializers.Serializer):
     url = serializers.URLField(max_length=2000, required=False, allow_blank=True, default="")
     title = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-    text = serializers.CharField(max_length=1_000_000, trim_whitespace=True)
+    text = serializers.CharField(
+        max_length=1_000_000,
+        trim_whitespace=True,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Leave out to have the page at `url` fetched",
+    )
     outlet = NameOrIdField(model=Outlet, required=False, allow_null=True, default=None)
     syndicated_from = NameOrIdField(model=Outlet, required=False, allow_null=True, default=None)
     published_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
@@ -172,6 +179,13 @@ class SourceCreateSerializer(serializers.Serializer):
         if value and not value.lower().startswith(("http://", "https://")):
             raise serializers.ValidationError("Only http and https URLs are accepted.")
         return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs.get("text") and not attrs.get("url"):
+            raise serializers.ValidationError(
+                {"text": "Give the source's text, or a URL to fetch it from."}
+            )
+        return attrs
 
 
 class QuantitySerializer(serializers.Serializer):

@@ -62,7 +62,10 @@ class SpeakerViewSet(viewsets.ModelViewSet):
 @extend_schema_view(
     create=extend_schema(
         request=serializers.SourceCreateSerializer,
-        responses={201: serializers.SourceDetailSerializer},
+        responses={
+            201: serializers.SourceDetailSerializer,
+            202: serializers.SourceDetailSerializer,
+        },
     ),
 )
 class SourceViewSet(
@@ -94,7 +97,9 @@ class SourceViewSet(
             serializers.SourceDetailSerializer(selectors.source_list().get(pk=source.pk)).data
         )
         data["check_run"] = run.pk
-        return Response(data, status=status.HTTP_201_CREATED)
+        # With only a URL the page is yet to be fetched: accepted, not created complete.
+        code = status.HTTP_201_CREATED if source.text else status.HTTP_202_ACCEPTED
+        return Response(data, status=code)
 
     @extend_schema(request=None, responses={202: serializers.CheckRunSerializer})
     @action(detail=True, methods=["post"])

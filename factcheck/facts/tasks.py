@@ -1,8 +1,10 @@
 """Celery tasks: ids in, one service call, the run recorded as a CheckRun.
 
 Retry policy: every task is `acks_late` with `reject_on_worker_lost` (a killed worker's task
-is delivered again) and retries with exponential backoff only on transient database errors
-(lost connection). A run that is already over is skipped, so a second delivery is harmless.
+is delivered again) and retries with exponential backoff only on transient errors (a lost
+database connection, a page that timed out or answered 5xx); after the last retry the run
+fails with the error. A run that is already over is skipped, so a second delivery is
+harmless.
 """
 
 from __future__ import annotations
@@ -17,13 +19,15 @@ from django.db import InterfaceError, OperationalError
 from factcheck.facts.models import CheckRun, StatusTrigger
 from factcheck.facts.services.check_runs import check_run_fail, check_run_finish, check_run_start
 from factcheck.facts.services.claims import claim_recompute_status
+from factcheck.facts.services.fetch import TransientFetchError
 from factcheck.facts.services.sources import source_ingest as source_ingest_service
 from factcheck.facts.services.sweeps import sweep_stale_claims as sweep_service
 
 logger = logging.getLogger(__name__)
 
-TRANSIENT = (OperationalError, InterfaceError)
+TRANSIENT = (OperationalError, InterfaceError, TransientFetchError)
 TASK_OPTIONS: dict[str, Any] = {
+    "bind": True,
     "acks_late": True,
     "reject_on_worker_lost": True,
     "autoretry_for": TRANSIENT,
@@ -34,14 +38,16 @@ TASK_OPTIONS: dict[str, Any] = {
 }
 
 
-def _run(check_run_id: int, work: Callable[[CheckRun], dict[str, Any]]) -> None:
+def _run(task: Any, check_run_id: int, work: Callable[[CheckRun], dict[str, Any]]) -> None:
     if not check_run_start(check_run_id=check_run_id):
         logger.info("check run %s is over already; skipping", check_run_id)
         return
     run = CheckRun.objects.get(pk=check_run_id)
     try:
         counts = work(run)
-    except TRANSIENT:
+    except TRANSIENT as exc:
+        if task.request.retries >= task.max_retries:
+            check_run_fail(check_run_id=check_run_id, error=f"{type(exc).__name__}: {exc}")
         raise  # Celery retries it; the run stays `running` until a later attempt ends it.
     except Exception as exc:
         check_run_fail(check_run_id=check_run_id, error=f"{type(exc).__name__}: {exc}")
@@ -51,7 +57,7 @@ def _run(check_run_id: int, work: Callable[[CheckRun], dict[str, Any]]) -> None:
 
 
 @shared_task(**TASK_OPTIONS)
-def claim_recheck(check_run_id: int) -> None:
+def claim_recheck(self: Any, check_run_id: int) -> None:
     """Recompute one claim's status."""
 
     def work(run: CheckRun) -> dict[str, Any]:
@@ -64,11 +70,11 @@ def claim_recheck(check_run_id: int) -> None:
         )
         return {"status": claim.status}
 
-    _run(check_run_id, work)
+    _run(self, check_run_id, work)
 
 
 @shared_task(**TASK_OPTIONS)
-def source_ingest(check_run_id: int) -> None:
+def source_ingest(self: Any, check_run_id: int) -> None:
     """Ingest one stored source."""
 
     def work(run: CheckRun) -> dict[str, Any]:
@@ -76,11 +82,11 @@ def source_ingest(check_run_id: int) -> None:
             raise ValueError("check run has no source")
         return source_ingest_service(source_id=run.source_id)
 
-    _run(check_run_id, work)
+    _run(self, check_run_id, work)
 
 
 @shared_task(**TASK_OPTIONS)
-def claim_backfill(check_run_id: int) -> None:
+def claim_backfill(self: Any, check_run_id: int) -> None:
     """Screen a new or edited claim against the passages already stored."""
     from factcheck.facts.models import Claim
     from factcheck.facts.services.screening import claim_backfill as backfill
@@ -90,10 +96,10 @@ def claim_backfill(check_run_id: int) -> None:
             raise ValueError("check run has no claim")
         return backfill(claim=Claim.objects.get(pk=run.claim_id))
 
-    _run(check_run_id, work)
+    _run(self, check_run_id, work)
 
 
 @shared_task(**TASK_OPTIONS)
-def sweep_stale_claims() -> None:
+def sweep_stale_claims(self: Any) -> None:
     """Beat: re-check claims not checked for FACTCHECK_RECHECK_AFTER, a batch at a time."""
     sweep_service()

@@ -96,10 +96,18 @@ def test_a_refused_source_creates_no_outlet(editor_client) -> None:
     assert Source.objects.count() == 0
 
 
-def test_a_source_needs_text(editor_client) -> None:
-    response = editor_client.post("/api/v1/sources/", {"url": "https://x.example/a"}, format="json")
+def test_a_source_needs_text_or_a_url(editor_client) -> None:
+    response = editor_client.post("/api/v1/sources/", {"title": "Only a title"}, format="json")
     assert response.status_code == 400
     assert "text" in response.json()["errors"]
+
+
+def test_a_url_alone_is_accepted_for_fetching(editor_client) -> None:
+    response = editor_client.post("/api/v1/sources/", {"url": "https://x.example/a"}, format="json")
+    assert response.status_code == 202
+    body = response.json()
+    assert (body["state"], body["text"]) == ("pending", "")
+    assert CheckRun.objects.get(pk=body["check_run"]).kind == "ingest_source"
 
 
 def test_only_http_urls_are_accepted(editor_client) -> None:

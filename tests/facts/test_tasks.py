@@ -52,13 +52,14 @@ def test_source_ingest_marks_the_source_processed() -> None:
 
 
 def test_a_source_that_cannot_be_processed_fails_with_its_error() -> None:
-    source = Source.objects.create(url="https://x.example/empty", text="  ")
+    source = Source.objects.create(text="  ")
     run = CheckRun.objects.create(kind="ingest_source", source=source)
     source_ingest.run(run.pk)
     source.refresh_from_db()
     run.refresh_from_db()
-    assert (source.state, source.error) == ("failed", "ValueError: the source has no text")
-    assert (run.state, run.error) == ("failed", "ValueError: the source has no text")
+    error = "ValueError: the source has neither text nor a URL"
+    assert (source.state, source.error) == ("failed", error)
+    assert (run.state, run.error) == ("failed", error)
 
 
 def test_the_sweep_rechecks_the_stalest_claims_first(settings) -> None:

@@ -18,6 +18,7 @@ from factcheck.facts.models import (
     StatusTrigger,
 )
 from factcheck.facts.normalize import content_hash, normalise_url
+from factcheck.facts.services.fetch import FetchError, url_fetch
 from factcheck.facts.services.outlets import outlet_for_url
 
 
@@ -45,13 +46,14 @@ def source_create(
     created_by: User | None = None,
     dispatch: bool = True,
 ) -> tuple[Source, CheckRun]:
-    """Store a new source and queue its ingestion. The URL is normalised; a URL or text
-    already held is refused with the id of the source that holds it. With no outlet, the
-    outlet whose domains match the URL is used."""
+    """Store a new source and queue its ingestion (with only a URL, the worker fetches the
+    page first). The URL is normalised; a URL or text already held is refused with the id of
+    the source that holds it. With no outlet, the outlet whose domains match the URL is
+    used."""
     url = normalise_url(url)
     text = text.strip()
-    if not text:
-        raise ValidationError({"text": "A source needs its text."})
+    if not text and not url:
+        raise ValidationError({"text": "Give the source's text, or a URL to fetch it from."})
     digest = content_hash(text)
     if outlet is None and url:
         outlet = outlet_for_url(url=url)
@@ -123,7 +125,9 @@ def source_ingest(*, source_id: int) -> dict[str, Any]:
         source.save(update_fields=["state", "error", "updated_at"])
     try:
         if not source.text.strip():
-            raise ValueError("the source has no text")
+            if not source.url:
+                raise ValueError("the source has neither text nor a URL")
+            source = _source_fill_from_url(source)
         counts = source_screen(source=source)
     except Exception as exc:
         Source.objects.filter(pk=source_id).update(
@@ -133,3 +137,23 @@ def source_ingest(*, source_id: int) -> dict[str, Any]:
     Source.objects.filter(pk=source_id).update(state=ProcessingState.PROCESSED, error="")
     counts["characters"] = len(source.text)
     return counts
+
+
+def _source_fill_from_url(source: Source) -> Source:
+    """Fetch the page and store its text, title and date; the same text under another URL
+    is refused like a duplicate post."""
+    page = url_fetch(url=source.url)
+    digest = content_hash(page.text)
+    other = Source.objects.filter(content_hash=digest).exclude(pk=source.pk).first()
+    if other is not None:
+        raise FetchError(f"the page's text is already held as source {other.pk}")
+    source.text = page.text
+    source.content_hash = digest
+    source.title = source.title or " ".join(page.title.split())[:500]
+    source.published_at = source.published_at or page.published_at
+    if source.outlet is None:
+        source.outlet = outlet_for_url(url=page.url)
+    source.save(
+        update_fields=["text", "content_hash", "title", "published_at", "outlet", "updated_at"]
+    )
+    return source
