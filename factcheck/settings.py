@@ -193,6 +193,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "factcheck.facts.tasks.sweep_stale_claims",
         "schedule": timedelta(minutes=env_int("FACTCHECK_SWEEP_MINUTES", 15, minimum=1)),
     },
+    "retry-and-rescreen-sources": {
+        "task": "factcheck.facts.tasks.sweep_sources",
+        "schedule": timedelta(minutes=env_int("FACTCHECK_SWEEP_MINUTES", 15, minimum=1)),
+    },
 }
 
 # --- Cache (throttling counters) --------------------------------------------------------------

@@ -103,3 +103,15 @@ def claim_backfill(self: Any, check_run_id: int) -> None:
 def sweep_stale_claims(self: Any) -> None:
     """Beat: re-check claims not checked for FACTCHECK_RECHECK_AFTER, a batch at a time."""
     sweep_service()
+
+
+@shared_task(**TASK_OPTIONS)
+def sweep_sources(self: Any) -> None:
+    """Beat: retry failed sources with backoff; re-read sources an older engine screened."""
+    from django.db import transaction
+
+    from factcheck.facts.services.sweeps import sweep_engine_version, sweep_failed_sources
+
+    with transaction.atomic():
+        counts = {**sweep_failed_sources(), **sweep_engine_version()}
+    logger.info("source sweep: %s", counts)

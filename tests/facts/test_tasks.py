@@ -73,3 +73,39 @@ def test_the_sweep_rechecks_the_stalest_claims_first(settings) -> None:
     checked = dict(Claim.objects.values_list("pk", "last_checked_at"))
     assert checked[old.pk] > now and checked[older.pk] > now
     assert checked[fresh.pk] < now
+
+
+def test_failed_sources_are_retried_with_backoff_up_to_a_limit() -> None:
+    from factcheck.facts.services.sweeps import RETRY_LIMIT, sweep_failed_sources
+
+    now = timezone.now()
+    fresh = f.source(state=ProcessingState.FAILED, error="timeout")
+    CheckRun.objects.create(
+        kind="ingest_source", source=fresh, state="failed", finished_at=now - timedelta(minutes=1)
+    )
+    due = f.source(state=ProcessingState.FAILED, error="timeout")
+    CheckRun.objects.create(
+        kind="ingest_source", source=due, state="failed", finished_at=now - timedelta(minutes=5)
+    )
+    spent = f.source(state=ProcessingState.FAILED, error="404")
+    for _ in range(RETRY_LIMIT):
+        CheckRun.objects.create(
+            kind="ingest_source", source=spent, state="failed", finished_at=now - timedelta(days=2)
+        )
+    assert sweep_failed_sources() == {"sources_retried": 1}
+    assert CheckRun.objects.filter(source=due, state="queued").count() == 1
+    assert not CheckRun.objects.filter(source__in=[fresh, spent], state="queued").exists()
+
+
+def test_sources_an_older_engine_screened_are_read_again() -> None:
+    from factcheck.facts.services.sweeps import sweep_engine_version
+
+    claim = f.claim()
+    old = f.source()
+    f.evidence(claim, old, "supports", engine_version="0.0")
+    current = f.source()
+    from factcheck.matching import ENGINE_VERSION
+
+    f.evidence(claim, current, "supports", f.speaker(), engine_version=ENGINE_VERSION)
+    assert sweep_engine_version() == {"sources_rescreened": 1}
+    assert CheckRun.objects.filter(source=old, kind="ingest_source", state="queued").exists()

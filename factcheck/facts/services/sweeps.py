@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from factcheck.facts.models import CheckRun, CheckRunKind, CheckRunState, Claim, StatusTrigger
+from factcheck.facts.models import (
+    CheckRun,
+    CheckRunKind,
+    CheckRunState,
+    Claim,
+    Evidence,
+    EvidenceMethod,
+    ProcessingState,
+    Source,
+    StatusTrigger,
+)
 from factcheck.facts.selectors import claim_ids_stale
 from factcheck.facts.services.check_runs import check_run_fail, check_run_finish
 from factcheck.facts.services.claims import claim_recompute_status
+from factcheck.facts.services.sources import source_queue_ingest, source_retry
+from factcheck.matching import ENGINE_VERSION
 
 
 def sweep_stale_claims(*, limit: int | None = None) -> CheckRun:
@@ -38,3 +53,52 @@ def sweep_stale_claims(*, limit: int | None = None) -> CheckRun:
     )
     run.refresh_from_db()
     return run
+
+
+RETRY_LIMIT = 6
+
+
+def _backoff(attempts: int) -> timedelta:
+    """2, 4, 8 ... minutes after the last attempt, at most a day."""
+    return min(timedelta(minutes=2**attempts), timedelta(days=1))
+
+
+def sweep_failed_sources(*, limit: int = 100) -> dict[str, int]:
+    """Queue failed sources again with exponential backoff, at most RETRY_LIMIT attempts."""
+    now = timezone.now()
+    candidates = (
+        Source.objects.filter(state=ProcessingState.FAILED)
+        .annotate(
+            attempts=Count("check_runs", filter=Q(check_runs__kind=CheckRunKind.INGEST_SOURCE)),
+            last_try=Max(
+                "check_runs__finished_at", filter=Q(check_runs__kind=CheckRunKind.INGEST_SOURCE)
+            ),
+        )
+        .filter(attempts__lt=RETRY_LIMIT)
+        .order_by("last_try")[: limit * 4]
+    )
+    queued = 0
+    for source in candidates:
+        if source.last_try is not None and source.last_try > now - _backoff(source.attempts):
+            continue
+        source_retry(source=source)
+        queued += 1
+        if queued >= limit:
+            break
+    return {"sources_retried": queued}
+
+
+def sweep_engine_version(*, limit: int = 50) -> dict[str, int]:
+    """After the engine changes, read again (a batch per sweep) the sources whose automatic
+    evidence an older engine wrote. Reviewed evidence stays as it is."""
+    stale = (
+        Evidence.objects.filter(method=EvidenceMethod.AUTOMATIC)
+        .exclude(engine_version=ENGINE_VERSION)
+        .values_list("source_id", flat=True)
+        .distinct()[:limit]
+    )
+    queued = 0
+    for source in Source.objects.filter(pk__in=list(stale), state=ProcessingState.PROCESSED):
+        source_queue_ingest(source=source)
+        queued += 1
+    return {"sources_rescreened": queued}
