@@ -28,8 +28,7 @@ def _database_url() -> str:
     return f"postgres://{auth}@{host}{port}/{db['NAME']}"
 
 
-@pytest.fixture
-def worker(transactional_db: None, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
+def start_worker(tmp_path: Path, *pool_args: str) -> subprocess.Popen[bytes]:
     app.control.purge()
     env = {**os.environ, "DATABASE_URL": _database_url()}
     log = open(tmp_path / "worker.log", "wb")
@@ -41,10 +40,10 @@ def worker(transactional_db: None, tmp_path: Path) -> Iterator[subprocess.Popen[
             "-A",
             "factcheck",
             "worker",
-            "--pool=solo",
+            *pool_args,
             "--loglevel=INFO",
             "-n",
-            f"test-{os.getpid()}@%h",
+            f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
             "--without-mingle",
             "--without-gossip",
         ],
@@ -56,19 +55,33 @@ def worker(transactional_db: None, tmp_path: Path) -> Iterator[subprocess.Popen[
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if app.control.ping(timeout=0.5):
-            break
+            return process
         if process.poll() is not None:
             raise RuntimeError((tmp_path / "worker.log").read_text())
-    else:
-        process.kill()
-        raise RuntimeError("the worker did not answer within 60 s")
-    yield process
+    process.kill()
+    raise RuntimeError("the worker did not answer within 60 s")
+
+
+def stop_worker(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
     try:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         process.kill()
-    log.close()
+
+
+@pytest.fixture
+def worker(transactional_db: None, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
+    process = start_worker(tmp_path, "--pool=solo")
+    yield process
+    stop_worker(process)
+
+
+@pytest.fixture
+def prefork_worker(transactional_db: None, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
+    process = start_worker(tmp_path, "--pool=prefork", "--concurrency=1")
+    yield process
+    stop_worker(process)
 
 
 def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2):  # type: ignore[no-untyped-def]

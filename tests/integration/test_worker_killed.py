@@ -1,0 +1,63 @@
+"""A worker process killed mid-task: the task runs again, nothing is lost or doubled."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import psutil
+import pytest
+
+from factcheck.facts.models import CheckRun, Evidence, Source
+from factcheck.facts.services.claims import claim_create
+from tests.integration.conftest import wait_for
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+SENTENCE = (
+    "North Korea has deployed about 10,000 troops to Russia, the Pentagon said on "
+    "Monday, and several thousand of them are moving toward the Kursk region. "
+)
+
+
+def test_killing_the_pool_process_mid_ingest_loses_and_doubles_nothing(
+    prefork_worker, editor_client
+) -> None:
+    claim = claim_create(text="North Korea has deployed about 10,000 troops to Russia.")
+    # Long enough (hundreds of sentences to embed) to be caught while running.
+    text = "".join(f"Report {i}. {SENTENCE}" for i in range(250))
+    response = editor_client.post(
+        "/api/v1/sources/",
+        {
+            "url": "https://news.example.org/long-report",
+            "title": "Long report",
+            "text": text,
+            "outlet": "Example Wire",
+        },
+        format="json",
+    )
+    assert response.status_code == 201
+    run_id = response.json()["check_run"]
+    wait_for(
+        lambda: CheckRun.objects.filter(pk=run_id, state="running").exists(),
+        timeout=60,
+        interval=0.05,
+    )
+    children = psutil.Process(prefork_worker.pid).children()
+    assert children, "the prefork worker has no pool process"
+    for child in children:
+        os.kill(child.pid, signal.SIGKILL)
+    started = time.monotonic()
+    run = wait_for(
+        lambda: CheckRun.objects.filter(pk=run_id, state__in=["done", "failed"]).first(),
+        timeout=120,
+    )
+    assert run.state == "done", run.error
+    assert run.attempts == 2
+    assert time.monotonic() - started < 120
+    assert Source.objects.filter(title="Long report").count() == 1
+    assert Source.objects.get(title="Long report").state == "processed"
+    evidence = Evidence.objects.filter(claim=claim)
+    assert evidence.count() == 1
+    assert evidence.get().stance == "supports"
