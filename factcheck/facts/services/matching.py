@@ -29,6 +29,7 @@ from factcheck.matching.stance import UNRELATED, ClaimSpec, StanceResult, assess
 NEAREST_PER_SENTENCE = 10
 LEXICAL_CANDIDATES = 30
 MAX_CANDIDATES = 60
+MIN_SIMILARITY = 0.3
 
 
 def claim_embed(*, claim: Claim) -> list[float]:
@@ -149,6 +150,12 @@ def text_screen(
         for claim, vector in zip(missing, fresh, strict=True):
             claim.embedding = vector
     claim_vectors = np.stack([np.asarray(c.embedding, dtype=np.float32) for c in claims])
+    # Claims no sentence comes near are unrelated; assessing them would only cost time.
+    near = (vectors @ claim_vectors.T).max(axis=0) >= MIN_SIMILARITY
+    claims = [c for c, keep in zip(claims, near, strict=True) if keep]
+    claim_vectors = claim_vectors[near]
+    if not claims:
+        return []
     terms = lexical.distinctive_terms([c.text for c in claims])
     index = speaker_index()
     attributions = find_attributions(text, index)

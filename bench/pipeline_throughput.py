@@ -1,0 +1,189 @@
+"""Pipeline speed against a real PostgreSQL + pgvector, in a throwaway database.
+
+    python bench/pipeline_throughput.py [--sizes 1000,10000,100000] [--articles 36]
+
+1. Articles read and screened per minute by one worker process (the ingest task body, as a
+   solo worker runs it; embedding included): the stream-dev articles (or the seed page)
+   repeated with distinct URLs, against the stream-dev and seed claims.
+2. Time to screen one 800-word article against N tracked claims (synthetic claims with
+   random unit vectors, stored with their HNSW index).
+3. Time to backfill one new claim against N stored passages.
+Uses the server in DATABASE_URL, or the embedded one; creates and drops `factcheck_bench`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+
+from factcheck import embedded  # noqa: E402
+
+embedded.configure_environment()
+BENCH_DB = "factcheck_bench"
+os.environ["DATABASE_URL"] = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + BENCH_DB
+
+
+def _admin_sql(sql: str) -> None:
+    import psycopg
+
+    admin_url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--articles", type=int, default=36)
+    args = parser.parse_args()
+    sizes = [int(x) for x in args.sizes.split(",")]
+
+    _admin_sql(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+    _admin_sql(f"CREATE DATABASE {BENCH_DB}")
+    try:
+        run(sizes, args.articles)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        _admin_sql(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+
+
+def run(sizes: list[int], article_count: int) -> None:
+    import django
+
+    django.setup()
+    import numpy as np
+    from django.core.management import call_command
+
+    from factcheck.facts.models import CheckRun, Claim, Passage, Source
+    from factcheck.facts.services.claims import claim_create
+    from factcheck.facts.services.screening import claim_backfill
+    from factcheck.facts.services.seeds import seeds_load
+    from factcheck.facts.services.sources import source_create
+    from factcheck.facts.tasks import source_ingest
+    from factcheck.matching import embeddings
+    from factcheck.matching.passages import split_sentences
+
+    call_command("migrate", verbosity=0)
+    seeds_load()
+    embeddings.model()
+    stream = ROOT.parent / "shared" / "data" / "stream-dev"
+    if (stream / "claims.json").exists():
+        for claim in json.loads((stream / "claims.json").read_text()):
+            claim_create(text=claim["text"])
+        articles = [
+            json.loads(Path(p).read_text())
+            for p in sorted(glob.glob(str(stream / "articles" / "*.json")))
+        ]
+        texts = [a["text"] for a in articles]
+    else:
+        texts = [(ROOT / "seeds" / "000_40f7a8c0a409f1f5.txt").read_text()]
+
+    # 1. Articles per minute, one process.
+    runs = []
+    for i in range(article_count):
+        text = texts[i % len(texts)] + f"\n\n(Copy {i}.)"
+        _source, run = source_create(
+            text=text, url=f"https://bench.example.org/{i}", title=f"Bench {i}", dispatch=False
+        )
+        runs.append(run.pk)
+    words = sum(len(texts[i % len(texts)].split()) for i in range(article_count))
+    started = time.perf_counter()
+    for run_id in runs:
+        source_ingest.run(run_id)
+    elapsed = time.perf_counter() - started
+    done = CheckRun.objects.filter(pk__in=runs, state="done").count()
+    print(
+        f"ingest: {done}/{len(runs)} articles (about {words // max(len(runs), 1)} words "
+        f"each) in {elapsed:.1f} s = {60 * done / elapsed:.0f} articles/minute, one process",
+        flush=True,
+    )
+
+    seed = (ROOT / "seeds" / "000_40f7a8c0a409f1f5.txt").read_text()
+    article_text = " ".join(((seed + " ") * 3).split()[:800])
+    rng = np.random.default_rng(3)
+    from factcheck.facts.services.matching import text_screen
+
+    spans = split_sentences(article_text)
+    have = Claim.objects.count()
+    for n in sizes:
+        missing = n - have
+        if missing > 0:
+            batch = []
+            for i in range(missing):
+                vector = rng.normal(size=384)
+                vector /= np.linalg.norm(vector)
+                batch.append(
+                    Claim(
+                        text=f"Synthetic claim {have + i} about event {i % 997}.",
+                        embedding=vector.tolist(),
+                    )
+                )
+                if len(batch) == 5000:
+                    Claim.objects.bulk_create(batch)
+                    batch = []
+            Claim.objects.bulk_create(batch)
+            have = n
+        started = time.perf_counter()
+        vectors = embeddings.encode([s.text for s in spans])
+        matches = text_screen(text=article_text, spans=spans, vectors=vectors, published=None)
+        elapsed = time.perf_counter() - started
+        print(
+            f"screen one 800-word article against {Claim.objects.count():>7,} claims: "
+            f"{1000 * elapsed:.0f} ms ({len(matches)} claims matched)",
+            flush=True,
+        )
+
+    base = Source.objects.create(
+        url="https://bench.example.org/passages",
+        title="Passages",
+        text="Synthetic passages.",
+        state="processed",
+    )
+    have = Passage.objects.count()
+    for n in sizes:
+        missing = n - have
+        if missing > 0:
+            rows: list[Passage] = []
+            start_index = Passage.objects.filter(source=base).count()
+            for i in range(missing):
+                vector = rng.normal(size=384)
+                vector /= np.linalg.norm(vector)
+                rows.append(
+                    Passage(
+                        source=base,
+                        index=start_index + i,
+                        start=0,
+                        end=10,
+                        text=f"Synthetic passage {i}.",
+                        embedding=vector.tolist(),
+                    )
+                )
+                if len(rows) == 5000:
+                    Passage.objects.bulk_create(rows)
+                    rows = []
+            Passage.objects.bulk_create(rows)
+            have = n
+        claim = claim_create(text=f"North Korean troops reached the front line (run {n}).")
+        started = time.perf_counter()
+        claim_backfill(claim=claim)
+        elapsed = time.perf_counter() - started
+        print(
+            f"backfill one new claim against {Passage.objects.count():>7,} passages: "
+            f"{1000 * elapsed:.0f} ms",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
