@@ -20,6 +20,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -58,11 +59,25 @@ def main() -> None:
         _admin_sql(f"DROP DATABASE IF EXISTS {BENCH_DB}")
 
 
+def insert_random(model: Any, count: int, make: Any, *, batch: int = 5000) -> None:
+    """Insert `count` rows built by `make(i, vector)`, each with a random unit vector."""
+    import numpy as np
+
+    rng = np.random.default_rng(count)
+    rows = []
+    for i in range(count):
+        vector = rng.normal(size=384)
+        rows.append(make(i, (vector / np.linalg.norm(vector)).tolist()))
+        if len(rows) == batch:
+            model.objects.bulk_create(rows)
+            rows = []
+    model.objects.bulk_create(rows)
+
+
 def run(sizes: list[int], article_count: int) -> None:
     import django
 
     django.setup()
-    import numpy as np
     from django.core.management import call_command
 
     from factcheck.facts.models import CheckRun, Claim, Passage, Source
@@ -111,28 +126,19 @@ def run(sizes: list[int], article_count: int) -> None:
 
     seed = (ROOT / "seeds" / "000_40f7a8c0a409f1f5.txt").read_text()
     article_text = " ".join(((seed + " ") * 3).split()[:800])
-    rng = np.random.default_rng(3)
     from factcheck.facts.services.matching import text_screen
 
     spans = split_sentences(article_text)
     have = Claim.objects.count()
     for n in sizes:
-        missing = n - have
-        if missing > 0:
-            batch = []
-            for i in range(missing):
-                vector = rng.normal(size=384)
-                vector /= np.linalg.norm(vector)
-                batch.append(
-                    Claim(
-                        text=f"Synthetic claim {have + i} about event {i % 997}.",
-                        embedding=vector.tolist(),
-                    )
-                )
-                if len(batch) == 5000:
-                    Claim.objects.bulk_create(batch)
-                    batch = []
-            Claim.objects.bulk_create(batch)
+        if n > have:
+            insert_random(
+                Claim,
+                n - have,
+                lambda i, v, first=have: Claim(
+                    text=f"Synthetic claim {first + i} about event {i % 997}.", embedding=v
+                ),
+            )
             have = n
         started = time.perf_counter()
         vectors = embeddings.encode([s.text for s in spans])
@@ -152,27 +158,20 @@ def run(sizes: list[int], article_count: int) -> None:
     )
     have = Passage.objects.count()
     for n in sizes:
-        missing = n - have
-        if missing > 0:
-            rows: list[Passage] = []
+        if n > have:
             start_index = Passage.objects.filter(source=base).count()
-            for i in range(missing):
-                vector = rng.normal(size=384)
-                vector /= np.linalg.norm(vector)
-                rows.append(
-                    Passage(
-                        source=base,
-                        index=start_index + i,
-                        start=0,
-                        end=10,
-                        text=f"Synthetic passage {i}.",
-                        embedding=vector.tolist(),
-                    )
-                )
-                if len(rows) == 5000:
-                    Passage.objects.bulk_create(rows)
-                    rows = []
-            Passage.objects.bulk_create(rows)
+            insert_random(
+                Passage,
+                n - have,
+                lambda i, v, offset=start_index: Passage(
+                    source=base,
+                    index=offset + i,
+                    start=0,
+                    end=10,
+                    text=f"Synthetic passage {i}.",
+                    embedding=v,
+                ),
+            )
             have = n
         claim = claim_create(text=f"North Korean troops reached the front line (run {n}).")
         started = time.perf_counter()

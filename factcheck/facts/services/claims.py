@@ -23,6 +23,7 @@ from factcheck.facts.models import (
     Speaker,
     StatusTrigger,
 )
+from factcheck.facts.services.matching import claim_embed
 
 QUANTITY_FIELDS = ("quantity_value", "quantity_low", "quantity_high")
 EDITABLE_FIELDS = (
@@ -119,12 +120,6 @@ def claim_update(*, claim: Claim, data: dict[str, Any]) -> Claim:
     claim_recompute_status(claim_id=locked.pk, trigger=StatusTrigger.EVIDENCE)
     locked.refresh_from_db()
     return locked
-
-
-def claim_embed(*, claim: Claim) -> list[float]:
-    from factcheck.facts.services.matching import claim_embed as embed
-
-    return embed(claim=claim)
 
 
 def outlet_origin(outlet: Outlet) -> Origin:

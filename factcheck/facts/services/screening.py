@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection, transaction
+from django.db.models import Prefetch
 from pgvector.django import CosineDistance
 
 from factcheck.facts.models import (
@@ -164,9 +165,11 @@ def claim_backfill(*, claim: Claim) -> dict[str, Any]:
     spec = replace(claim_spec(claim), terms=tuple(sorted(weights.items())))
     index = speaker_index()
     outcomes: dict[str, int] = {}
-    sources = Source.objects.filter(pk__in=set(source_ids), state=ProcessingState.PROCESSED)
+    sources = Source.objects.filter(
+        pk__in=set(source_ids), state=ProcessingState.PROCESSED
+    ).prefetch_related(Prefetch("passages", queryset=Passage.objects.order_by("index")))
     for source in sources:
-        rows = list(Passage.objects.filter(source=source).order_by("index"))
+        rows = list(source.passages.all())
         if not rows:
             continue
         spans = [Span(p.start, p.end, p.text) for p in rows]
