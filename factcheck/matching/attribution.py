@@ -75,7 +75,8 @@ _CUES = (
     r"said|says|say|told(?:\s+reporters)?|tells|added|adds|stated|announced|claimed|"
     r"confirmed|denied|denies|warned|estimated|estimates|reported|noted|wrote|insisted|"
     r"acknowledged|explained|argued|alleged|believes|believe|assessed|assesses|"
-    r"disclosed|revealed|briefed|replied|responded"
+    r"disclosed|revealed|briefed|replied|responded|dismissed|dismisses|rejected|rejects|"
+    r"refused|declined|described|called|referred|maintained|maintains|accused"
 )
 # A name never runs over a line break or a full stop, except in initials and titles
 # ("U.S.", "Maj. Gen."): "Ukraine.\n\nThe US believes" is two sentences, not one name.
@@ -95,7 +96,8 @@ _ANON = (
     r"Japanese|British|French|German|Western|NATO|European)?\s*"
     r"(?:(?:intelligence|military|defen[cs]e|government|administration|senior|security|"
     r"diplomatic)\s+)*"
-    r"(?i:officials?|sources?|diplomats?|officers?|analysts?|lawmakers?|spokesm[ae]n)"
+    r"(?i:officials?|sources?|diplomats?|officers?|analysts?|lawmakers?|spokesm[ae]n|"
+    r"delegates?|delegation|representatives?|envoys?|ambassadors?)"
 )
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -118,7 +120,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "possessive",
         re.compile(
             rf"(?P<who>{_NAME})[’']s?\s+(?:spokes(?:man|woman|person)|press\s+secretary|"
-            rf"(?:foreign|defen[cs]e)\s+ministry|ministry|office|mission)\b[^.;]{{0,60}}?\b"
+            rf"(?:foreign|defen[cs]e)\s+ministry|ministry|office|mission|government|"
+            rf"(?:military\s+)?intelligence(?:\s+(?:service|agency))?|spy\s+agency|military|"
+            rf"army|president|leader)\b[^.;]{{0,60}}?\b"
             rf"(?P<cue>{_CUES})\b"
         ),
     ),
@@ -132,7 +136,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "anonymous",
         re.compile(
-            rf"(?P<who>\b(?:[Tt]he\s+|[Aa]n?\s+)?{_ANON})(?:\s+(?:who|speaking)[^,.;]*,)?,?\s+"
+            rf"(?P<who>\b(?:[Tt]he\s+|[Aa]n?\s+)?{_ANON})(?:\s+(?:who|speaking)[^,.;]*,)?"
+            rf"(?:\s+(?:at|to)\s+the\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*){{0,4}})?,?\s+"
             rf"(?:(?:have|has|had)\s+)?(?P<cue>{_CUES})\b"
         ),
     ),
@@ -204,13 +209,24 @@ class SpeakerIndex:
         return self._country_roots.get(country)
 
 
+_BODIES = re.compile(
+    r"\b(?:Nations|Council|Committee|Ministry|Agency|Service|Department|Office|Assembly|"
+    r"Union|Government|Command|Forces|Army|Navy|Parliament|Embassy|Mission|Agency|News|"
+    r"Times|Post|Press|Institute|Organi[sz]ation)\b"
+)
+
+
 def _person_name(mention: str) -> str:
     core = re.split(r",", mention, maxsplit=1)[0]
     core = re.sub(r"^(?:the|a|an)\s+", "", core.strip(), flags=re.I)
     core = _TITLES.sub("", core).strip()
     words = core.split()
-    # A person's name is two to four capitalised words, not an acronym or a country.
-    if 2 <= len(words) <= 4 and all(w[:1].isupper() and not w.isupper() for w in words):
+    # A person's name is two to four capitalised words, not an acronym, a country or a body.
+    if (
+        2 <= len(words) <= 4
+        and all(w[:1].isupper() and not w.isupper() for w in words)
+        and not _BODIES.search(core)
+    ):
         return core
     return ""
 

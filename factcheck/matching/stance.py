@@ -31,8 +31,8 @@ from factcheck.matching.quantities import (
     claim_quantity,
     compare,
     extract_quantities,
-    normalise_unit,
 )
+from factcheck.matching.scope import Scope, claim_scope, same_quantity, scope_of, statement_date
 from factcheck.matching.stance_model import LABELS, pair_features, stance_model
 
 SUPPORTS = "supports"
@@ -48,6 +48,10 @@ _FROM_FNC = {
 SAME_TIME_DAYS = 1
 RELATED_COVERAGE = 0.3
 SPECIFIC_COVERAGE = 0.35
+PASSAGE_SIMILARITY = 0.45  # other passages read besides the best one
+FIGURE_SIMILARITY = 0.3  # a passage this close with a figure counting what the claim counts
+EVENT_SIMILARITY = 0.7  # a passage this close to an event claim asserts it
+MAX_READINGS = 6
 _DENIAL = (
     "denied",
     "denies",
@@ -55,7 +59,6 @@ _DENIAL = (
     "denial",
     "groundless",
     "baseless",
-    "no evidence",
     "false",
     "fake",
     "untrue",
@@ -91,6 +94,24 @@ _HEDGE = (
     "expected to",
     "plans to",
     "is preparing",
+    "no evidence",
+    "likely to",
+    "would",
+    "will",
+    "if",
+    "whether",
+    "declined",
+    "refused to say",
+    "referred questions",
+    "contradictory",
+    "not officially",
+    "has not confirmed",
+    "had not confirmed",
+    "did not confirm",
+    "not acknowledged",
+    "remains to be seen",
+    "remained to be seen",
+    "left to be seen",
 )
 
 
@@ -133,8 +154,31 @@ def assess(
     sentence_vectors: np.ndarray | None = None,
     claim_vector: np.ndarray | None = None,
 ) -> StanceResult:
-    """How `text` stands toward `claim`. Pass precomputed sentences and vectors to screen one
-    text against many claims without encoding it again."""
+    """How `text` stands toward `claim`: its strongest reading (see `readings`)."""
+    return readings(
+        claim,
+        text,
+        published=published,
+        sentences=sentences,
+        sentence_vectors=sentence_vectors,
+        claim_vector=claim_vector,
+    )[0]
+
+
+def readings(
+    claim: ClaimSpec,
+    text: str,
+    *,
+    published: date | None = None,
+    sentences: Sequence[Span] | None = None,
+    sentence_vectors: np.ndarray | None = None,
+    claim_vector: np.ndarray | None = None,
+) -> list[StanceResult]:
+    """Every passage of `text` that speaks to `claim`, each with its own stance, strongest
+    first (decisive before `discusses`, then by confidence). A text quoting several people
+    can support a claim in one sentence and deny it in another; the caller files each reading
+    under whoever says it. An unrelated text gives one `unrelated` reading. Pass precomputed
+    sentences and vectors to screen one text against many claims without encoding it again."""
     spans = list(sentences) if sentences is not None else split_sentences(text)
     if sentence_vectors is None:
         sentence_vectors = embeddings.encode([s.text for s in spans])
@@ -143,58 +187,122 @@ def assess(
     features = pair_features(claim.text, claim_vector, [s.text for s in spans], sentence_vectors)
     probabilities = stance_model().probabilities(features.vector)[0]
     learned = _FROM_FNC[LABELS[int(probabilities.argmax())]]
-    stance, confidence = learned, float(probabilities.max())
-    best_index = features.best_sentence
-    if claim.terms and spans:
-        # The deciding sentence: close in meaning and carrying what sets the claim apart.
-        weights = dict(claim.terms)
-        scores = [
-            float(sim) + lexical.coverage(weights, span.text)
-            for sim, span in zip(features.similarities, spans, strict=True)
-        ]
-        best_index = int(np.argmax(scores))
-    best = spans[best_index] if spans else Span(0, 0, "")
-    explanation: dict[str, Any] = {
+    base: dict[str, Any] = {
         "similarity": round(float(features.scalars["max_sim"]), 3),
         "word_overlap": round(features.scalars["overlap_best"], 3),
         "classifier": {
             _FROM_FNC[label]: round(float(p), 3)
             for label, p in zip(LABELS, probabilities, strict=True)
         },
-        "rule": "classifier",
     }
+    if not spans:
+        return [StanceResult(UNRELATED, float(probabilities.max()), Span(0, 0, ""), None, base)]
+    weights = dict(claim.terms)
+    similarities = [float(s) for s in features.similarities]
+    scores = [
+        sim + (lexical.coverage(weights, span.text) if weights else 0.0)
+        for sim, span in zip(similarities, spans, strict=True)
+    ]
+    best_index = int(np.argmax(scores)) if weights else features.best_sentence
+    shares = [
+        lexical.coverage(weights, " ".join(spans[j].text for j in _window(i, spans)))
+        if weights
+        else 1.0
+        for i in range(len(spans))
+    ]
 
-    # Among claims on one story, a passage speaks to a claim only if it has what sets that
-    # claim apart from the others, not just the shared topic.
-    specific = True
-    if claim.terms:
-        window = " ".join(spans[i].text for i in _window(best_index, spans))
-        share = lexical.coverage(dict(claim.terms), window)
-        explanation["distinctive_coverage"] = round(share, 3)
-        if share < RELATED_COVERAGE:
-            stance, explanation["rule"] = UNRELATED, "lacks what sets the claim apart"
-        elif share < SPECIFIC_COVERAGE:
-            specific = False
-            if stance in (SUPPORTS, CONTRADICTS):
-                stance, explanation["rule"] = DISCUSSES, "touches the claim, not its substance"
-
-    # Figures in the deciding passage.
-    figure = None
     claimed = claim_figure(claim)
-    if claimed is not None and stance != UNRELATED and specific:
-        same_time = _same_time(claim, published)
-        for reported in extract_quantities(best.text):
-            if not reported.unit and _names_unit(best.text, claimed.unit):
-                reported = replace(reported, unit=claimed.unit)  # "the contingent is 12,000"
-            verdict = compare(claimed, reported)
-            if verdict in (Agreement.INCOMPARABLE, Agreement.OVERLAP):
+    scope = claim_scope(claim.text, claimed) if claimed is not None else None
+    # Passages that speak to the claim by what they say, whatever their words: a figure
+    # counting what the claim counts, or a denial close to the claim in meaning.
+    pointed = [
+        i
+        for i, span in enumerate(spans)
+        if similarities[i] >= PASSAGE_SIMILARITY
+        and (_counted_figures(span.text, claimed, scope) or lexical.find_cues(span.text, _DENIAL))
+    ]
+    # Otherwise the text speaks to the claim if the classifier relates them and, among
+    # claims on one story, it carries what sets this claim apart from the others.
+    if learned == UNRELATED or (shares[best_index] < RELATED_COVERAGE and not pointed):
+        rule = (
+            "lacks what sets the claim apart"
+            if shares[best_index] < RELATED_COVERAGE
+            else "classifier"
+        )
+        explanation = {**base, "rule": rule}
+        if weights:
+            explanation["distinctive_coverage"] = round(shares[best_index], 3)
+        return [
+            StanceResult(
+                UNRELATED, float(probabilities.max()), spans[best_index], None, explanation
+            )
+        ]
+
+    order = sorted(range(len(spans)), key=lambda i: -scores[i])
+    worded = [
+        i for i in order if shares[i] >= RELATED_COVERAGE and similarities[i] >= PASSAGE_SIMILARITY
+    ]
+    chosen = list(dict.fromkeys([best_index, *pointed, *worded]))[:MAX_READINGS]
+    if shares[best_index] < RELATED_COVERAGE:
+        chosen = [i for i in chosen if i in pointed]
+    results = [
+        _read_passage(
+            claim,
+            spans[i],
+            published=published,
+            share=shares[i],
+            similarity=similarities[i],
+            learned=learned if i == best_index else None,
+            confidence=float(probabilities.max()),
+            claimed=claimed,
+            scope=scope,
+            base=base,
+        )
+        for i in chosen
+    ]
+    strength = {CONTRADICTS: 0, SUPPORTS: 0, DISCUSSES: 1}
+    results.sort(key=lambda r: (strength.get(r.stance, 2), -r.confidence))
+    return results
+
+
+def _read_passage(
+    claim: ClaimSpec,
+    passage: Span,
+    *,
+    published: date | None,
+    share: float,
+    similarity: float,
+    learned: str | None,
+    confidence: float,
+    claimed: Quantity | None,
+    scope: Scope | None,
+    base: dict[str, Any],
+) -> StanceResult:
+    """The stance of one passage. `learned` is the classifier's reading of the whole text,
+    given for the passage that best matches the claim."""
+    explanation: dict[str, Any] = {**base, "passage_similarity": round(similarity, 3)}
+    if claim.terms:
+        explanation["distinctive_coverage"] = round(share, 3)
+    said_on, time_words = statement_date(passage.text, published)
+    if time_words:
+        explanation["dated_by"] = time_words
+    same_time = _same_time(claim, said_on)
+
+    def result(stance: str, rule: str, floor: float = 0.0, figure: Quantity | None = None):
+        explanation["rule"] = rule
+        return StanceResult(stance, round(max(confidence, floor), 3), passage, figure, explanation)
+
+    # Figures: only one that counts what the claim counts is compared.
+    if claimed is not None and scope is not None:
+        for reported, same, why in _figures(passage.text, claimed, scope):
+            if not same:
+                explanation.setdefault("figures_not_compared", []).append(f"{reported.text}: {why}")
                 continue
-            figure = Quantity(
-                **{
-                    **reported.__dict__,
-                    "start": best.start + reported.start,
-                    "end": best.start + reported.start + len(reported.text),
-                }
+            verdict = compare(claimed, reported)
+            figure = replace(
+                reported,
+                start=passage.start + reported.start,
+                end=passage.start + reported.start + len(reported.text),
             )
             explanation["figures"] = {
                 "claimed": claimed.text or _describe(claimed),
@@ -202,41 +310,70 @@ def assess(
                 "comparison": verdict.value,
                 "same_time": same_time,
             }
-            if verdict == Agreement.AGREE and (same_time or _repeats(claimed, reported)):
-                stance, explanation["rule"] = SUPPORTS, "figure agrees"
-            elif verdict == Agreement.AGREE:
-                stance, explanation["rule"] = DISCUSSES, "figure from another time"
-            elif same_time:
-                stance, explanation["rule"] = CONTRADICTS, "figure differs at the same time"
-            else:
-                stance, explanation["rule"] = DISCUSSES, "figure from another time"
-            confidence = max(confidence, 0.8)
-            break
+            if verdict == Agreement.AGREE and same_time:
+                return result(SUPPORTS, "figure agrees", 0.8, figure)
+            if verdict in (Agreement.AGREE, Agreement.OVERLAP) and _repeats(claimed, reported):
+                return result(SUPPORTS, "figure repeats the claim's", 0.8, figure)
+            if verdict == Agreement.DIFFER and same_time:
+                return result(CONTRADICTS, "figure differs at the same time", 0.8, figure)
+            if verdict == Agreement.OVERLAP:
+                return result(DISCUSSES, "figure neither inside nor outside the claim's", 0.6)
+            return result(DISCUSSES, "figure from another time", 0.8, figure)
 
-    # Denials and hedges in the deciding passage.
-    if stance != UNRELATED and "figures" not in explanation and specific:
-        denials = lexical.find_cues(best.text, _DENIAL)
-        hedges = lexical.find_cues(best.text, _HEDGE)
-        if hedges:
-            explanation["hedges"] = sorted({h.cue for h in hedges})
-        if denials:
-            explanation["denials"] = sorted({h.cue for h in denials})
-        if denials and not hedges and stance != CONTRADICTS:
-            stance, explanation["rule"] = CONTRADICTS, "denial in the passage"
-            confidence = max(confidence, 0.7)
-        elif hedges and stance == SUPPORTS:
-            stance, explanation["rule"] = DISCUSSES, "hedged in the passage"
-    return StanceResult(
-        stance=stance,
-        confidence=round(confidence, 3),
-        passage=best,
-        figure=figure,
-        features=explanation,
-    )
+    denials = lexical.find_cues(passage.text, _DENIAL)
+    hedges = lexical.find_cues(passage.text, _HEDGE)
+    if hedges:
+        explanation["hedges"] = sorted({h.cue for h in hedges})
+    if denials:
+        explanation["denials"] = sorted({h.cue for h in denials})
+    if hedges:
+        return result(DISCUSSES, "hedged in the passage")
+    if denials:
+        # A denial covers what happened before it, not what came later.
+        if (
+            claim.as_of is not None
+            and said_on is not None
+            and (claim.as_of - said_on).days > SAME_TIME_DAYS
+        ):
+            return result(DISCUSSES, "denial made before the claim's date")
+        return result(CONTRADICTS, "denial in the passage", 0.7)
+    if claim.terms and share < SPECIFIC_COVERAGE:
+        return result(DISCUSSES, "touches the claim, not its substance")
+    if claimed is not None and claimed.bound != Bound.VAGUE:
+        return result(DISCUSSES, "no figure that counts what the claim counts")
+    if learned == SUPPORTS or (learned is None and similarity >= EVENT_SIMILARITY):
+        return result(SUPPORTS, "classifier" if learned else "asserts what the claim says")
+    return result(DISCUSSES, "classifier" if learned else "mentions the claim")
+
+
+def _figures(text: str, claimed: Quantity, scope: Scope) -> list[tuple[Quantity, bool, str]]:
+    """The figures of `text` comparable with the claim's (a bare number takes the claim's
+    unit: "the contingent is about 12,000"), each with whether it counts the same thing."""
+    if claimed.bound == Bound.VAGUE:
+        return []
+    found = []
+    for reported in extract_quantities(text):
+        if not reported.unit:
+            reported = replace(reported, unit=claimed.unit)
+        if compare(claimed, reported) == Agreement.INCOMPARABLE:
+            continue
+        same, why = same_quantity(scope, scope_of(text, reported))
+        found.append((reported, same, why))
+    return found
+
+
+def _counted_figures(text: str, claimed: Quantity | None, scope: Scope | None) -> bool:
+    if claimed is None or scope is None:
+        return False
+    return any(same for _, same, _ in _figures(text, claimed, scope))
 
 
 def _repeats(claimed: Quantity, reported: Quantity) -> bool:
-    """At another time only the claim's own figure, said again, supports it."""
+    """At another time only the claim's own figure, said again, supports it; for a range,
+    any figure inside it."""
+    if claimed.bound == Bound.RANGE and claimed.low is not None and claimed.high is not None:
+        point = reported.value if reported.value is not None else reported.low
+        return point is not None and claimed.low <= point <= claimed.high
     mine = claimed.value if claimed.value is not None else claimed.low
     theirs = reported.value if reported.value is not None else reported.low
     if mine is None or theirs is None:
@@ -247,11 +384,6 @@ def _repeats(claimed: Quantity, reported: Quantity) -> bool:
         Bound.APPROXIMATE,
     }
     return close and same_kind
-
-
-def _names_unit(text: str, unit: str) -> bool:
-    words = {normalise_unit(t) for t in lexical.tokens(text)}
-    return unit in words
 
 
 def _window(best: int, spans: Sequence[Span]) -> range:

@@ -36,7 +36,7 @@ def test_the_shipped_model_is_small_safe_and_matches_the_features() -> None:
             SEED,
             SEED_DATE,
             "supports",
-            "figure agrees",
+            "figure repeats the claim's",
         ),
         (
             "North Korea has about 12,000 troops in Russia.",

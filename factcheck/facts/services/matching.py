@@ -17,6 +17,7 @@ from pgvector.django import CosineDistance
 from factcheck.facts.models import Claim, Speaker
 from factcheck.matching import embeddings, lexical
 from factcheck.matching.attribution import (
+    Attribution,
     KnownSpeaker,
     SpeakerIndex,
     find_attributions,
@@ -24,7 +25,13 @@ from factcheck.matching.attribution import (
 )
 from factcheck.matching.passages import Span, split_sentences
 from factcheck.matching.quantities import Bound, Quantity
-from factcheck.matching.stance import UNRELATED, ClaimSpec, StanceResult, assess
+from factcheck.matching.stance import (
+    DISCUSSES,
+    UNRELATED,
+    ClaimSpec,
+    StanceResult,
+    readings,
+)
 
 NEAREST_PER_SENTENCE = 10
 LEXICAL_CANDIDATES = 30
@@ -159,14 +166,11 @@ def text_screen(
     terms = lexical.distinctive_terms([c.text for c in claims])
     index = speaker_index()
     attributions = find_attributions(text, index)
-    speakers = {
-        str(s.pk): s
-        for s in Speaker.objects.filter(pk__in=[int(a.speaker) for a in attributions if a.speaker])
-    }
+    speakers = speakers_named(attributions)
     matches = []
     for claim, vector, weights in zip(claims, claim_vectors, terms, strict=True):
         spec = replace(claim_spec(claim), terms=tuple(sorted(weights.items())))
-        result = assess(
+        results = readings(
             spec,
             text,
             published=published,
@@ -174,20 +178,44 @@ def text_screen(
             sentence_vectors=vectors,
             claim_vector=vector,
         )
-        if result.stance == UNRELATED:
-            continue
-        chosen = speaker_for_span(attributions, result.passage.start, result.passage.end)
-        matches.append(
-            Match(
-                claim=claim,
-                result=result,
-                speaker=speakers.get(chosen.speaker or "") if chosen else None,
-                speaker_mention=chosen.mention if chosen else "",
-            )
-        )
+        matches += matches_by_speaker(claim, results, attributions, speakers)
     rank = {"contradicts": 0, "supports": 1, "discusses": 2}
     matches.sort(key=lambda m: (rank.get(m.result.stance, 3), -m.result.confidence))
     return matches
+
+
+def matches_by_speaker(
+    claim: Claim,
+    results: list[StanceResult],
+    attributions: list[Attribution],
+    speakers: dict[str, Speaker],
+) -> list[Match]:
+    """One match per speaker, each speaker's strongest reading (`results` come strongest
+    first). A speaker only discussing the claim is left out when someone in the text
+    supports or contradicts it; with no decisive reading, the best one alone is kept."""
+    by_speaker: dict[int | None, Match] = {}
+    for result in results:
+        if result.stance == UNRELATED:
+            continue
+        chosen = speaker_for_span(attributions, result.passage.start, result.passage.end)
+        speaker = speakers.get(chosen.speaker or "") if chosen else None
+        key = speaker.pk if speaker is not None else None
+        if key not in by_speaker:
+            by_speaker[key] = Match(
+                claim=claim,
+                result=result,
+                speaker=speaker,
+                speaker_mention=chosen.mention if chosen else "",
+            )
+    found = list(by_speaker.values())
+    decisive = [m for m in found if m.result.stance != DISCUSSES]
+    return decisive or found[:1]
+
+
+def speakers_named(attributions: list[Attribution]) -> dict[str, Speaker]:
+    """The stored speakers the attributions resolve to, by key."""
+    keys = {int(a.speaker) for a in attributions if a.speaker}
+    return {str(s.pk): s for s in Speaker.objects.filter(pk__in=keys)} if keys else {}
 
 
 def match_as_dict(match: Match) -> dict[str, Any]:

@@ -17,8 +17,8 @@ from factcheck.facts.models import (
     EvidenceMethod,
     Passage,
     ProcessingState,
+    ReviewState,
     Source,
-    Speaker,
     StatusTrigger,
 )
 from factcheck.facts.services.claims import claim_recompute_status, claim_request_recheck
@@ -26,13 +26,15 @@ from factcheck.facts.services.matching import (
     Match,
     claim_embed,
     claim_spec,
+    matches_by_speaker,
     speaker_index,
+    speakers_named,
     text_screen,
 )
 from factcheck.matching import ENGINE_VERSION, embeddings, lexical
-from factcheck.matching.attribution import find_attributions, speaker_for_span
+from factcheck.matching.attribution import find_attributions
 from factcheck.matching.passages import Span, split_sentences
-from factcheck.matching.stance import UNRELATED, assess
+from factcheck.matching.stance import UNRELATED, readings
 
 
 def source_read(*, source: Source) -> tuple[list[Any], Any]:
@@ -103,6 +105,26 @@ def evidence_upsert_automatic(*, source: Source, match: Match) -> str:
         return "updated"
 
 
+def evidence_drop_unfound(*, source: Source, found: list[Match], claims: list[Claim]) -> set[int]:
+    """Remove the automatic evidence of `source` on `claims` that the latest screening no
+    longer finds (another speaker now, or nothing at all). Evidence a person entered or
+    reviewed stays. Returns the ids of the claims that lost evidence."""
+    kept = {(m.claim.pk, m.speaker.pk if m.speaker else None) for m in found}
+    stale = {
+        pk: claim_id
+        for pk, claim_id, speaker_id in Evidence.objects.filter(
+            source=source,
+            claim__in=claims,
+            method=EvidenceMethod.AUTOMATIC,
+            review_state=ReviewState.UNREVIEWED,
+        ).values_list("pk", "claim_id", "speaker_id")
+        if (claim_id, speaker_id) not in kept
+    }
+    if stale:
+        Evidence.objects.filter(pk__in=stale).delete()
+    return set(stale.values())
+
+
 def source_screen(*, source: Source) -> dict[str, Any]:
     """Read the source, screen it, record evidence, and queue a re-check of every claim
     whose evidence changed."""
@@ -116,6 +138,10 @@ def source_screen(*, source: Source) -> dict[str, Any]:
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
         if outcome in ("created", "updated"):
             touched[match.claim.pk] = match.claim
+    # Screening again (a retry, a new engine) drops what is no longer found.
+    earlier = {c.pk: c for c in Claim.objects.filter(evidence__source=source).distinct()}
+    dropped = evidence_drop_unfound(source=source, found=matches, claims=list(earlier.values()))
+    touched.update({pk: earlier[pk] for pk in dropped})
     with transaction.atomic():
         for claim in touched.values():
             claim_request_recheck(claim=claim, trigger=StatusTrigger.SOURCE, source=source)
@@ -175,7 +201,7 @@ def claim_backfill(*, claim: Claim) -> dict[str, Any]:
         spans = [Span(p.start, p.end, p.text) for p in rows]
         vectors = np.stack([np.asarray(p.embedding, dtype=np.float32) for p in rows])
         published = source.published_at.date() if source.published_at else None
-        result = assess(
+        results = readings(
             spec,
             source.text,
             published=published,
@@ -183,30 +209,20 @@ def claim_backfill(*, claim: Claim) -> dict[str, Any]:
             sentence_vectors=vectors,
             claim_vector=np.asarray(vector, dtype=np.float32),
         )
-        if result.stance == UNRELATED:
-            continue
-        said_by = speaker_for_span(
-            find_attributions(source.text, index), result.passage.start, result.passage.end
-        )
-        speaker = (
-            Speaker.objects.filter(pk=int(said_by.speaker)).first()
-            if said_by is not None and said_by.speaker
-            else None
-        )
-        outcome = evidence_upsert_automatic(
-            source=source,
-            match=Match(
-                claim=claim,
-                result=result,
-                speaker=speaker,
-                speaker_mention=said_by.mention if said_by else "",
-            ),
-        )
-        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        found = []
+        if results[0].stance != UNRELATED:
+            attributions = find_attributions(source.text, index)
+            found = matches_by_speaker(claim, results, attributions, speakers_named(attributions))
+        for match in found:
+            outcome = evidence_upsert_automatic(source=source, match=match)
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        if evidence_drop_unfound(source=source, found=found, claims=[claim]):
+            outcomes["removed"] = outcomes.get("removed", 0) + 1
     claim_recompute_status(claim_id=claim.pk, trigger=StatusTrigger.EVIDENCE)
     return {
         "sources_screened": len(sources),
         "evidence_created": outcomes.get("created", 0),
         "evidence_updated": outcomes.get("updated", 0),
         "evidence_kept": outcomes.get("kept", 0) + outcomes.get("reviewed", 0),
+        "sources_with_evidence_removed": outcomes.get("removed", 0),
     }
