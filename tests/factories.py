@@ -42,8 +42,8 @@ def speaker(
     )
 
 
-def org(name: str, parent: Speaker | None = None) -> Speaker:
-    return speaker(name, organization=parent, kind=SpeakerKind.ORGANIZATION)
+def org(name: str, parent: Speaker | None = None, **fields: Any) -> Speaker:
+    return speaker(name, organization=parent, kind=SpeakerKind.ORGANIZATION, **fields)
 
 
 def source(text: str | None = None, **fields: Any) -> Source:

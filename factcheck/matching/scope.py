@@ -19,6 +19,7 @@ days earlier"), falling back to the publication date.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -163,6 +164,32 @@ def same_quantity(claimed: Scope, reported: Scope) -> tuple[bool, str]:
             f"the claim {', '.join(sorted(claimed.places))}"
         )
     return True, ""
+
+
+_PRESENCE = re.compile(
+    r"\b(?:are|were|is|was|been|be|remain|remained)\s+(?:now\s+|already\s+|still\s+)?"
+    r"(?:in|inside|deployed|stationed|present|based)\b|\bdeployed\s+(?:to|in)\b|"
+    r"\barrived\s+in\b",
+    re.I,
+)
+
+
+def claim_of_presence(text: str) -> frozenset[str]:
+    """The places a claim says something is at ("troops were already in Russia's Kursk
+    region" -> {kursk}); empty for claims of anything else (fighting, training, counts)."""
+    return places_in(text) if _PRESENCE.search(text) else frozenset()
+
+
+def says_present(text: str, places: frozenset[str]) -> bool:
+    """Whether a clause of `text` says something is at exactly `places`."""
+    if not places:
+        return False
+    bounds = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(text)), len(text)]
+    for left, right in itertools.pairwise(bounds):
+        clause = text[left:right]
+        if _PRESENCE.search(clause) and places_in(clause) == places:
+            return True
+    return False
 
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

@@ -32,7 +32,15 @@ from factcheck.matching.quantities import (
     compare,
     extract_quantities,
 )
-from factcheck.matching.scope import Scope, claim_scope, same_quantity, scope_of, statement_date
+from factcheck.matching.scope import (
+    Scope,
+    claim_of_presence,
+    claim_scope,
+    same_quantity,
+    says_present,
+    scope_of,
+    statement_date,
+)
 from factcheck.matching.stance_model import LABELS, pair_features, stance_model
 
 SUPPORTS = "supports"
@@ -50,6 +58,7 @@ RELATED_COVERAGE = 0.3
 SPECIFIC_COVERAGE = 0.35
 PASSAGE_SIMILARITY = 0.45  # other passages read besides the best one
 FIGURE_SIMILARITY = 0.3  # a passage this close with a figure counting what the claim counts
+DENIAL_SIMILARITY = 0.32  # a passage this close denying something denies the claim
 EVENT_SIMILARITY = 0.7  # a passage this close to an event claim asserts it
 MAX_READINGS = 6
 _DENIAL = (
@@ -213,13 +222,20 @@ def readings(
 
     claimed = claim_figure(claim)
     scope = claim_scope(claim.text, claimed) if claimed is not None else None
+    event = claimed is None or claimed.bound == Bound.VAGUE
+    presence = claim_of_presence(claim.text) if event else frozenset()
     # Passages that speak to the claim by what they say, whatever their words: a figure
     # counting what the claim counts, or a denial close to the claim in meaning.
     pointed = [
         i
         for i, span in enumerate(spans)
-        if similarities[i] >= PASSAGE_SIMILARITY
-        and (_counted_figures(span.text, claimed, scope) or lexical.find_cues(span.text, _DENIAL))
+        if (similarities[i] >= FIGURE_SIMILARITY and _counted_figures(span.text, claimed, scope))
+        or (
+            similarities[i] >= DENIAL_SIMILARITY
+            and lexical.find_cues(span.text, _DENIAL)
+            and not _denial_predates(claim, statement_date(span.text, published)[0])
+        )
+        or (similarities[i] >= PASSAGE_SIMILARITY and says_present(span.text, presence))
     ]
     # Otherwise the text speaks to the claim if the classifier relates them and, among
     # claims on one story, it carries what sets this claim apart from the others.
@@ -256,6 +272,7 @@ def readings(
             confidence=float(probabilities.max()),
             claimed=claimed,
             scope=scope,
+            presence=presence,
             base=base,
         )
         for i in chosen
@@ -276,6 +293,7 @@ def _read_passage(
     confidence: float,
     claimed: Quantity | None,
     scope: Scope | None,
+    presence: frozenset[str],
     base: dict[str, Any],
 ) -> StanceResult:
     """The stance of one passage. `learned` is the classifier's reading of the whole text,
@@ -330,20 +348,27 @@ def _read_passage(
         return result(DISCUSSES, "hedged in the passage")
     if denials:
         # A denial covers what happened before it, not what came later.
-        if (
-            claim.as_of is not None
-            and said_on is not None
-            and (claim.as_of - said_on).days > SAME_TIME_DAYS
-        ):
+        if _denial_predates(claim, said_on):
             return result(DISCUSSES, "denial made before the claim's date")
         return result(CONTRADICTS, "denial in the passage", 0.7)
-    if claim.terms and share < SPECIFIC_COVERAGE:
-        return result(DISCUSSES, "touches the claim, not its substance")
     if claimed is not None and claimed.bound != Bound.VAGUE:
         return result(DISCUSSES, "no figure that counts what the claim counts")
+    if same_time and says_present(passage.text, presence):
+        return result(SUPPORTS, "says it is there at the claim's time", 0.7)
+    if claim.terms and share < SPECIFIC_COVERAGE:
+        return result(DISCUSSES, "touches the claim, not its substance")
     if learned == SUPPORTS or (learned is None and similarity >= EVENT_SIMILARITY):
         return result(SUPPORTS, "classifier" if learned else "asserts what the claim says")
     return result(DISCUSSES, "classifier" if learned else "mentions the claim")
+
+
+def _denial_predates(claim: ClaimSpec, said_on: date | None) -> bool:
+    """A denial covers what happened before it, not what the claim says of a later day."""
+    return (
+        claim.as_of is not None
+        and said_on is not None
+        and (claim.as_of - said_on).days > SAME_TIME_DAYS
+    )
 
 
 def _figures(text: str, claimed: Quantity, scope: Scope) -> list[tuple[Quantity, bool, str]]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from factcheck.facts.models import CheckRun, Evidence, Passage, ProcessingState
-from factcheck.facts.services.claims import claim_create
+from factcheck.facts.services.claims import claim_create, claim_recompute_status
 from factcheck.facts.services.evidence import evidence_review
 from factcheck.facts.services.sources import source_ingest
 from tests import factories as f
@@ -93,3 +93,56 @@ def test_a_new_claim_finds_evidence_in_sources_read_before_it(fact_checker) -> N
     assert counts["evidence_created"] == 1
     evidence = Evidence.objects.get(claim=claim)
     assert (evidence.source_id, evidence.stance) == (source.pk, "supports")
+
+
+MIXED = (
+    "A North Korean delegate at the United Nations dismissed reports that Pyongyang sent "
+    "troops to Russia, calling them groundless.\n\n"
+    "South Korea's intelligence service said that Russian navy ships had carried about 1,500 "
+    "North Korean special forces to Vladivostok."
+)
+
+
+@pytest.fixture
+def two_sides():  # type: ignore[no-untyped-def]
+    f.org("North Korea government", country="KP", aliases=["Pyongyang", "North Korea"])
+    f.org("South Korea government", country="KR", aliases=["South Korea", "Seoul"])
+    claim = claim_create(
+        text="Russian navy ships carried about 1,500 North Korean special forces troops to "
+        "Vladivostok.",
+        as_of=date(2024, 10, 18),
+    )
+    source = f.source(
+        MIXED, state=ProcessingState.PENDING, published_at=datetime(2024, 10, 22, tzinfo=UTC)
+    )
+    return claim, source
+
+
+def test_a_source_quoting_both_sides_gives_one_evidence_per_speaker(two_sides) -> None:
+    claim, source = two_sides
+    source_ingest(source_id=source.pk)
+    rows = {
+        (e.speaker.name if e.speaker else None): e.stance
+        for e in Evidence.objects.filter(claim=claim, source=source).select_related("speaker")
+    }
+    assert rows == {
+        "North Korea government": "contradicts",
+        "South Korea government": "supports",
+    }
+    # The worker's re-check (queued on commit) recomputes the status from both rows.
+    claim_recompute_status(claim_id=claim.pk, trigger="source")
+    claim.refresh_from_db()
+    assert claim.status == "contested"
+
+
+def test_screening_again_drops_automatic_evidence_it_no_longer_finds(two_sides) -> None:
+    claim, source = two_sides
+    source_ingest(source_id=source.pk)
+    stale = Evidence.objects.filter(claim=claim, source=source).first()
+    assert stale is not None
+    stale.speaker = f.speaker("Someone Else")
+    stale.save()
+    counts = source_ingest(source_id=source.pk)
+    assert not Evidence.objects.filter(pk=stale.pk).exists()
+    assert Evidence.objects.filter(claim=claim, source=source).count() == 2
+    assert counts["claims_rechecked"] == 1

@@ -132,3 +132,39 @@ def test_among_claims_on_one_story_a_passage_without_the_claims_substance_is_unr
     assert results[0].stance == "unrelated"
     assert results[1].stance == "supports", results[1].features
     assert results[0].features["rule"] == "lacks what sets the claim apart"
+
+
+def test_every_passage_gets_its_own_reading() -> None:
+    from factcheck.matching.stance import readings
+
+    text = (
+        "A North Korean delegate dismissed reports that Pyongyang sent troops to Russia, "
+        "calling them groundless.\n\n"
+        "South Korea's intelligence service said that Russian navy ships had carried about "
+        "1,500 North Korean special forces to Vladivostok."
+    )
+    claim = ClaimSpec(
+        text="Russian navy ships carried about 1,500 North Korean special forces troops to "
+        "Vladivostok.",
+        as_of=date(2024, 10, 18),
+    )
+    found = readings(claim, text, published=date(2024, 10, 22))
+    by_rule = {r.features["rule"]: r.stance for r in found}
+    assert by_rule == {
+        "denial in the passage": "contradicts",
+        "figure repeats the claim's": "supports",
+    }
+    for r in found:
+        assert text[r.passage.start : r.passage.end] == r.passage.text
+
+
+def test_a_denial_does_not_contradict_what_a_claim_says_of_a_later_day() -> None:
+    text = "North Korea's foreign ministry denied sending troops to Russia."
+    earlier = ClaimSpec(text="North Korea has sent troops to Russia.", as_of=date(2024, 10, 20))
+    later = ClaimSpec(text="North Korea has sent troops to Russia.", as_of=date(2024, 11, 20))
+    assert assess(earlier, text, published=date(2024, 10, 22)).stance == "contradicts"
+    result = assess(later, text, published=date(2024, 10, 22))
+    assert (result.stance, result.features["rule"]) == (
+        "discusses",
+        "denial made before the claim's date",
+    )
