@@ -239,7 +239,7 @@ def readings(
     ]
     # Otherwise the text speaks to the claim if the classifier relates them and, among
     # claims on one story, it carries what sets this claim apart from the others.
-    if learned == UNRELATED or (shares[best_index] < RELATED_COVERAGE and not pointed):
+    if not pointed and (learned == UNRELATED or shares[best_index] < RELATED_COVERAGE):
         rule = (
             "lacks what sets the claim apart"
             if shares[best_index] < RELATED_COVERAGE
@@ -259,7 +259,7 @@ def readings(
         i for i in order if shares[i] >= RELATED_COVERAGE and similarities[i] >= PASSAGE_SIMILARITY
     ]
     chosen = list(dict.fromkeys([best_index, *pointed, *worded]))[:MAX_READINGS]
-    if shares[best_index] < RELATED_COVERAGE:
+    if learned == UNRELATED or shares[best_index] < RELATED_COVERAGE:
         chosen = [i for i in chosen if i in pointed]
     results = [
         _read_passage(
