@@ -131,6 +131,12 @@ class SourceSerializer(serializers.ModelSerializer):
     url = serializers.CharField(read_only=True, help_text="Normalised URL; empty if none")
     outlet = BriefSerializer(read_only=True, allow_null=True)
     syndicated_from = BriefSerializer(read_only=True, allow_null=True)
+    copy_of: serializers.PrimaryKeyRelatedField[Source] = serializers.PrimaryKeyRelatedField(
+        read_only=True,
+        allow_null=True,
+        help_text="The earlier source this one republishes (same or nearly the same text); "
+        "its evidence counts as that source's origin.",
+    )
     evidence_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -141,6 +147,7 @@ class SourceSerializer(serializers.ModelSerializer):
             "title",
             "outlet",
             "syndicated_from",
+            "copy_of",
             "published_at",
             "language",
             "state",

@@ -13,6 +13,7 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import MD5
 from pgvector.django import HnswIndex, VectorField
 
 EMBEDDING_DIMENSIONS = 384
@@ -110,6 +111,15 @@ class Source(models.Model):
         related_name="syndicated_sources",
         help_text="The wire or outlet whose story this source republishes",
     )
+    copy_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="copies",
+        help_text="The earlier source this one republishes (the same or nearly the same text); "
+        "its evidence counts as that source's origin.",
+    )
     published_at = models.DateTimeField(null=True, blank=True)
     text = models.TextField(blank=True)
     content_hash = models.CharField(max_length=64, blank=True, editable=False)
@@ -139,7 +149,7 @@ class Source(models.Model):
             models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="source_url_unique"),
             models.UniqueConstraint(
                 fields=["content_hash"],
-                condition=~Q(content_hash=""),
+                condition=~Q(content_hash="") & Q(copy_of__isnull=True),
                 name="source_content_hash_unique",
             ),
             models.CheckConstraint(
@@ -178,6 +188,8 @@ class Passage(models.Model):
         ]
         indexes = [
             GinIndex(fields=["search_vector"], name="passage_search_gin"),
+            # Finding republished copies: which stored passages have exactly this text.
+            models.Index(MD5("text"), name="passage_text_md5"),
             HnswIndex(
                 name="passage_embedding_hnsw",
                 fields=["embedding"],

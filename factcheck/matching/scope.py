@@ -28,6 +28,7 @@ from factcheck.matching.quantities import Quantity, parse_number
 
 _CLAUSE_BREAK = re.compile(
     r",\s+|;\s*|:\s+|\s+(?:adding|saying|noting|while|whereas|but)\s+(?:that\s+)?|"
+    r"\s+(?:said|says|told\s+\w+|added|believes?|estimated|estimates)\s+(?:that\s+)?|"
     r"\s+and\s+(?=that\b|they\b|it\b|he\b|she\b)",
 )
 _NOT_PLACES = frozenset(

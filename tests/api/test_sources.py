@@ -70,19 +70,32 @@ def test_a_url_already_held_is_refused_with_the_existing_id(editor_client) -> No
     assert again.json()["errors"]["url"] == [f"Source {first['id']} already has this URL."]
 
 
-def test_the_same_text_under_another_url_is_refused(editor_client) -> None:
-    editor_client.post("/api/v1/sources/", ARTICLE, format="json")
+def test_the_same_text_under_another_url_is_stored_as_a_copy_of_the_first(
+    editor_client,
+) -> None:
+    first = editor_client.post("/api/v1/sources/", ARTICLE, format="json").json()
     again = editor_client.post(
         "/api/v1/sources/",
         {
             **ARTICLE,
             "url": "https://other.example/copy",
+            "outlet": "Other Daily",
             "text": "  the US believes North Korea has deployed 10,000 troops.  ",
         },
         format="json",
     )
+    assert again.status_code == 201, again.json()
+    assert again.json()["copy_of"] == first["id"]
+    assert editor_client.get(f"/api/v1/sources/{first['id']}/").json()["copy_of"] is None
+
+
+def test_the_same_text_without_a_url_is_refused(editor_client) -> None:
+    editor_client.post("/api/v1/sources/", ARTICLE, format="json")
+    again = editor_client.post(
+        "/api/v1/sources/", {"text": ARTICLE["text"], "title": "No URL"}, format="json"
+    )
     assert again.status_code == 400
-    assert "text" in again.json()["errors"]
+    assert "already has this text" in again.json()["errors"]["text"][0]
 
 
 def test_a_refused_source_creates_no_outlet(editor_client) -> None:

@@ -129,7 +129,10 @@ def outlet_origin(outlet: Outlet) -> Origin:
 
 
 def source_origin(source: Source) -> Origin:
-    """Unattributed material counts as the wire it republishes, else its outlet."""
+    """Unattributed material counts as the source it copies, else the wire it republishes,
+    else its outlet."""
+    if source.copy_of is not None:
+        return source_origin(source.copy_of)
     if source.syndicated_from is not None:
         return outlet_origin(source.syndicated_from)
     if source.outlet is not None:
@@ -157,8 +160,11 @@ def evidence_fact(evidence: Evidence) -> EvidenceFact:
     origin = speaker_origin(evidence.speaker) if evidence.speaker else source_origin(source)
     outlet = source.outlet.name if source.outlet else ""
     via = ""
-    if source.syndicated_from is not None:
-        via, outlet = outlet, source.syndicated_from.name
+    original = source.copy_of or source
+    if original.syndicated_from is not None:
+        via, outlet = outlet, original.syndicated_from.name
+    elif source.copy_of is not None and original.outlet is not None:
+        via, outlet = outlet, original.outlet.name
     return EvidenceFact(
         evidence_id=evidence.pk,
         origin=origin,
@@ -171,7 +177,11 @@ def evidence_fact(evidence: Evidence) -> EvidenceFact:
 def claim_status_result(*, claim: Claim) -> StatusResult:
     """What the rules say of the claim now, from its evidence; reads, writes nothing."""
     evidence = Evidence.objects.filter(claim=claim).select_related(
-        "speaker__root", "source__outlet", "source__syndicated_from"
+        "speaker__root",
+        "source__outlet",
+        "source__syndicated_from",
+        "source__copy_of__outlet",
+        "source__copy_of__syndicated_from",
     )
     return corroboration.decide_status(
         claimant=claimant_origin(claim), evidence=[evidence_fact(e) for e in evidence]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from typing import Any
 
 import numpy as np
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection, transaction
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
+from django.db.models.functions import MD5
 from pgvector.django import CosineDistance
 
 from factcheck.facts.models import (
@@ -125,10 +127,47 @@ def evidence_drop_unfound(*, source: Source, found: list[Match], claims: list[Cl
     return set(stale.values())
 
 
+COPY_SHARE = 0.8  # of a source's sentences found word for word in one earlier source
+COPY_MIN_CHARACTERS = 40  # shorter sentences ("He added.") prove nothing
+
+
+def source_link_copy(*, source: Source) -> Source | None:
+    """If most of the source's sentences appear word for word in one earlier source (a
+    republication with its own headline or boilerplate), link it to that source: its
+    unattributed evidence then counts as the original's origin. Returns the original."""
+    if source.copy_of_id is not None:
+        return source.copy_of
+    texts = [
+        p.text
+        for p in Passage.objects.filter(source=source).only("text")
+        if len(p.text) >= COPY_MIN_CHARACTERS
+    ]
+    if not texts:
+        return None
+    hashes = {hashlib.md5(t.encode()).hexdigest() for t in texts}
+    best = (
+        Passage.objects.annotate(digest=MD5("text"))
+        .filter(digest__in=hashes, source__created_at__lte=source.created_at)
+        .exclude(source=source)
+        .values("source_id")
+        .annotate(shared=Count("text", distinct=True))
+        .order_by("-shared", "source_id")
+        .first()
+    )
+    if best is None or best["shared"] < COPY_SHARE * len(set(texts)):
+        return None
+    original = Source.objects.get(pk=best["source_id"])
+    original = original.copy_of or original
+    Source.objects.filter(pk=source.pk).update(copy_of=original)
+    source.copy_of = original
+    return original
+
+
 def source_screen(*, source: Source) -> dict[str, Any]:
-    """Read the source, screen it, record evidence, and queue a re-check of every claim
-    whose evidence changed."""
+    """Read the source, link it to what it republishes, screen it, record evidence, and
+    queue a re-check of every claim whose evidence changed."""
     spans, vectors = source_read(source=source)
+    source_link_copy(source=source)
     published = source.published_at.date() if source.published_at else None
     matches = text_screen(text=source.text, spans=spans, vectors=vectors, published=published)
     outcomes: dict[str, int] = {}
@@ -147,6 +186,7 @@ def source_screen(*, source: Source) -> dict[str, Any]:
             claim_request_recheck(claim=claim, trigger=StatusTrigger.SOURCE, source=source)
     return {
         "passages": len(spans),
+        "copy_of": source.copy_of_id,
         "claims_matched": len(matches),
         "evidence_created": outcomes.get("created", 0),
         "evidence_updated": outcomes.get("updated", 0),

@@ -22,16 +22,19 @@ from factcheck.facts.services.fetch import FetchError, url_fetch
 from factcheck.facts.services.outlets import outlet_for_url
 
 
-def _duplicate_error(*, url: str, digest: str) -> ValidationError | None:
+def _duplicate_error(*, url: str) -> ValidationError | None:
     if url:
         same_url = Source.objects.filter(url=url).values_list("pk", flat=True).first()
         if same_url is not None:
             return ValidationError({"url": f"Source {same_url} already has this URL."})
-    if digest:
-        same_text = Source.objects.filter(content_hash=digest).values_list("pk", flat=True).first()
-        if same_text is not None:
-            return ValidationError({"text": f"Source {same_text} already has this text."})
     return None
+
+
+def _original_of(digest: str) -> Source | None:
+    """The first source stored with this text, if any (copies link to it)."""
+    if not digest:
+        return None
+    return Source.objects.filter(content_hash=digest, copy_of__isnull=True).first()
 
 
 def source_create(
@@ -47,9 +50,10 @@ def source_create(
     dispatch: bool = True,
 ) -> tuple[Source, CheckRun]:
     """Store a new source and queue its ingestion (with only a URL, the worker fetches the
-    page first). The URL is normalised; a URL or text already held is refused with the id of
-    the source that holds it. With no outlet, the outlet whose domains match the URL is
-    used."""
+    page first). The URL is normalised; a URL already held is refused with the id of the
+    source that holds it. A text already held, under another URL, is a republished copy: it
+    is stored linked to the first source with that text (`copy_of`), and its ingestion only
+    records the link. With no outlet, the outlet whose domains match the URL is used."""
     url = normalise_url(url)
     text = text.strip()
     if not text and not url:
@@ -59,12 +63,21 @@ def source_create(
         outlet = outlet_for_url(url=url)
     if syndicated_from is not None and outlet is not None and syndicated_from.pk == outlet.pk:
         syndicated_from = None  # the wire's own copy is not a republication
-    error = _duplicate_error(url=url, digest=digest)
+    error = _duplicate_error(url=url)
     if error is not None:
         raise error
+    original = _original_of(digest)
+    if original is not None and not url:
+        raise ValidationError(
+            {
+                "text": f"Source {original.pk} already has this text; give the copy's URL "
+                "to record it as a republication."
+            }
+        )
     try:
         with transaction.atomic():
             source = Source.objects.create(
+                copy_of=original,
                 url=url,
                 title=" ".join(title.split()),
                 text=text,
@@ -77,11 +90,24 @@ def source_create(
             )
             run = source_queue_ingest(source=source, requested_by=created_by, dispatch=dispatch)
     except IntegrityError:
-        # A concurrent request stored the same URL or text first.
-        error = _duplicate_error(url=url, digest=digest)
+        # A concurrent request stored the same URL first (or the same text: try once more,
+        # now as a copy of it).
+        error = _duplicate_error(url=url)
         if error is not None:
             raise error from None
-        raise
+        if _original_of(digest) is None:
+            raise
+        return source_create(
+            text=text,
+            url=url,
+            title=title,
+            outlet=outlet,
+            syndicated_from=syndicated_from,
+            published_at=published_at,
+            language=language,
+            created_by=created_by,
+            dispatch=dispatch,
+        )
     return source, run
 
 
@@ -123,6 +149,10 @@ def source_ingest(*, source_id: int) -> dict[str, Any]:
         source.state = ProcessingState.PROCESSING
         source.error = ""
         source.save(update_fields=["state", "error", "updated_at"])
+    if source.copy_of is not None and source.content_hash == source.copy_of.content_hash:
+        # The same text as its original: the original's evidence stands for both.
+        Source.objects.filter(pk=source_id).update(state=ProcessingState.PROCESSED, error="")
+        return {"copy_of": source.copy_of_id, "characters": len(source.text)}
     try:
         if not source.text.strip():
             if not source.url:
