@@ -174,9 +174,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240, minimum=1)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300, minimum=2)
-# Must stay above the hard time limit, or a long task is delivered twice (docs/scaling.md).
+# Must stay above the hard time limit, or a long task is delivered twice (docs/operations.md).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 900, minimum=60),
+    # (Tests lower it to see a killed worker's task delivered again within seconds.)
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 900, minimum=5),
+    # How often a worker looks for messages a dead worker left unacknowledged (older than
+    # the visibility timeout) and puts them back on the queue.
+    "unacked_restore_interval": env_int("CELERY_RESTORE_INTERVAL", 60, minimum=1),
+    "unacked_restore_throttle": 1,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"

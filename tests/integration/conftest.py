@@ -28,10 +28,13 @@ def _database_url() -> str:
     return f"postgres://{auth}@{host}{port}/{db['NAME']}"
 
 
-def start_worker(tmp_path: Path, *pool_args: str) -> subprocess.Popen[bytes]:
-    app.control.purge()
-    env = {**os.environ, "DATABASE_URL": _database_url()}
-    log = open(tmp_path / "worker.log", "wb")
+def start_worker(
+    tmp_path: Path, *pool_args: str, env: dict[str, str] | None = None, purge: bool = True
+) -> subprocess.Popen[bytes]:
+    if purge:
+        app.control.purge()
+    env = {**os.environ, "DATABASE_URL": _database_url(), **(env or {})}
+    log = open(tmp_path / "worker.log", "ab")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -49,6 +52,7 @@ def start_worker(tmp_path: Path, *pool_args: str) -> subprocess.Popen[bytes]:
         ],
         cwd=ROOT,
         env=env,
+        start_new_session=True,
         stdout=log,
         stderr=subprocess.STDOUT,
     )

@@ -11,7 +11,7 @@ import pytest
 
 from factcheck.facts.models import CheckRun, Evidence, Source
 from factcheck.facts.services.claims import claim_create
-from tests.integration.conftest import wait_for
+from tests.integration.conftest import start_worker, stop_worker, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -61,3 +61,54 @@ def test_killing_the_pool_process_mid_ingest_loses_and_doubles_nothing(
     evidence = Evidence.objects.filter(claim=claim)
     assert evidence.count() == 1
     assert evidence.get().stance == "supports"
+
+
+def test_killing_the_whole_worker_mid_ingest_loses_and_doubles_nothing(
+    transactional_db, tmp_path, editor_client
+) -> None:
+    """The worker (main process and pool) dies at once: the unacknowledged message stays
+    in Redis and the next worker takes it up once the visibility timeout has passed."""
+    fast = {"CELERY_VISIBILITY_TIMEOUT": "5", "CELERY_RESTORE_INTERVAL": "2"}
+    first = start_worker(tmp_path, "--pool=prefork", "--concurrency=1", env=fast)
+    try:
+        claim = claim_create(text="North Korea has deployed about 10,000 troops to Russia.")
+        text = "".join(f"Briefing {i}. {SENTENCE}" for i in range(250))
+        response = editor_client.post(
+            "/api/v1/sources/",
+            {
+                "url": "https://news.example.org/long-briefing",
+                "title": "Long briefing",
+                "text": text,
+                "outlet": "Example Wire",
+            },
+            format="json",
+        )
+        assert response.status_code == 201
+        run_id = response.json()["check_run"]
+        wait_for(
+            lambda: CheckRun.objects.filter(pk=run_id, state="running").exists(),
+            timeout=60,
+            interval=0.05,
+        )
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait(timeout=10)
+    finally:
+        if first.poll() is None:
+            stop_worker(first)
+    assert CheckRun.objects.get(pk=run_id).state == "running"
+    second = start_worker(tmp_path, "--pool=prefork", "--concurrency=1", env=fast, purge=False)
+    try:
+        run = wait_for(
+            lambda: CheckRun.objects.filter(pk=run_id, state__in=["done", "failed"]).first(),
+            timeout=90,
+            interval=0.5,
+        )
+    finally:
+        stop_worker(second)
+    assert run.state == "done", run.error
+    assert run.attempts == 2
+    assert Source.objects.filter(title="Long briefing").count() == 1
+    assert Source.objects.get(title="Long briefing").state == "processed"
+    assert list(Evidence.objects.filter(claim=claim).values_list("stance", flat=True)) == [
+        "supports"
+    ]
