@@ -334,6 +334,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "confidence",
             "method",
             "engine_version",
+            "engine_notes",
             "automatic_stance",
             "review_state",
             "reviewed_by",

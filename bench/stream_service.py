@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import glob
 import json
+import logging
 import os
 import sys
 import time
@@ -66,13 +67,14 @@ def play(stream: Path, *, show_pairs: bool) -> None:
     from django.core.management import call_command
 
     from factcheck.celery import app
-    from factcheck.facts.models import Claim, Evidence, Source
+    from factcheck.facts.models import Claim, Evidence
     from factcheck.facts.services.claims import claim_create
     from factcheck.facts.services.outlets import outlet_get_or_create
     from factcheck.facts.services.sources import source_create
 
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
+    logging.getLogger("celery").setLevel(logging.WARNING)
     call_command("migrate", verbosity=0)
     call_command("load_seeds", verbosity=0)
 
@@ -133,7 +135,6 @@ def play(stream: Path, *, show_pairs: bool) -> None:
         want = c["expected"]["status"]
         status_ok += claim.status == want
         print(f"{c['id']}: {claim.status:13} (want {want:13}) {claim.status_explanation[:150]}")
-    _ = Source
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     discusses = disc_found / disc_gold if disc_gold else 0.0

@@ -66,7 +66,7 @@ class SourceAdmin(admin.ModelAdmin):
     list_display = ["__str__", "outlet", "syndicated_from", "published_at", "state", "error"]
     list_filter = ["state", "outlet"]
     search_fields = ["title", "url"]
-    readonly_fields = ["content_hash", "state", "error", "created_at", "updated_at"]
+    readonly_fields = ["content_hash", "copy_of", "state", "error", "created_at", "updated_at"]
     autocomplete_fields = ["outlet", "syndicated_from"]
     actions = ["retry"]
 
@@ -95,6 +95,7 @@ class EvidenceInline(admin.TabularInline):
         "quote",
         "confidence",
         "method",
+        "engine_rule",
         "review_state",
         "reviewed_by",
     ]
@@ -104,11 +105,16 @@ class EvidenceInline(admin.TabularInline):
         "quote",
         "confidence",
         "method",
+        "engine_rule",
         "review_state",
         "reviewed_by",
     ]
     can_delete = False
     show_change_link = True
+
+    @admin.display(description="why (engine)")
+    def engine_rule(self, obj: Evidence) -> str:
+        return str(obj.engine_notes.get("rule", "")) if obj.engine_notes else ""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -341,6 +341,12 @@ class Evidence(models.Model):
     )
     method = models.CharField(max_length=10, choices=EvidenceMethod.choices)
     engine_version = models.CharField(max_length=40, blank=True)
+    engine_notes = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="For automatic evidence, why the engine read it so: the rule that decided, "
+        "similarity, the figures compared (and those not compared, with the reason), cues.",
+    )
     automatic_stance = models.CharField(
         max_length=12,
         choices=Stance.choices,

@@ -48,6 +48,8 @@ def test_ingesting_a_source_stores_passages_and_automatic_evidence(setting) -> N
     assert "10,000 troops" in evidence.quote
     assert SEED[evidence.quote_start : evidence.quote_end] == evidence.quote
     assert evidence.figure_value == 10_000
+    assert evidence.engine_notes["rule"] in ("figure agrees", "figure repeats the claim's")
+    assert evidence.engine_notes["figures"]["reported"] in evidence.quote
     assert not Evidence.objects.filter(claim=setting["rates"]).exists()
     assert CheckRun.objects.filter(
         kind="recheck_claim", claim=setting["troops"], source=setting["source"]

@@ -78,6 +78,7 @@ def evidence_upsert_automatic(*, source: Source, match: Match) -> str:
         "figure_text": figure.text[:200] if figure is not None else "",
         "confidence": confidence,
         "engine_version": ENGINE_VERSION,
+        "engine_notes": {**result.features, "speaker_mention": match.speaker_mention},
     }
     with transaction.atomic():
         existing = (
