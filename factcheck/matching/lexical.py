@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*")
 STOPWORDS = frozenset(
@@ -132,6 +133,7 @@ def tokens(text: str) -> list[str]:
     return [t.lower().replace("’", "'") for t in _TOKEN.findall(text)]
 
 
+@lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
     """A light stemmer: enough to match troop/troops, deploy/deployed/deploying."""
     for suffix in ("ingly", "edly", "ing", "ies", "ied", "ed", "es", "s", "ly"):
@@ -143,8 +145,10 @@ def stem(word: str) -> str:
     return word
 
 
-def content_stems(text: str) -> set[str]:
-    return {stem(t) for t in tokens(text) if t not in STOPWORDS and len(t) > 1}
+@lru_cache(maxsize=50_000)
+def content_stems(text: str) -> frozenset[str]:
+    # Cached: a passage is compared with every candidate claim.
+    return frozenset(stem(t) for t in tokens(text) if t not in STOPWORDS and len(t) > 1)
 
 
 def overlap(a: str, b: str) -> float:

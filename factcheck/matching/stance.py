@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -232,7 +233,7 @@ def readings(
         if (similarities[i] >= FIGURE_SIMILARITY and _counted_figures(span.text, claimed, scope))
         or (
             similarities[i] >= DENIAL_SIMILARITY
-            and lexical.find_cues(span.text, _DENIAL)
+            and _cues(span.text, _DENIAL)
             and not _denial_predates(claim, statement_date(span.text, published)[0])
         )
         or (similarities[i] >= PASSAGE_SIMILARITY and says_present(span.text, presence))
@@ -338,8 +339,8 @@ def _read_passage(
                 return result(DISCUSSES, "figure neither inside nor outside the claim's", 0.6)
             return result(DISCUSSES, "figure from another time", 0.8, figure)
 
-    denials = lexical.find_cues(passage.text, _DENIAL)
-    hedges = lexical.find_cues(passage.text, _HEDGE)
+    denials = _cues(passage.text, _DENIAL)
+    hedges = _cues(passage.text, _HEDGE)
     if hedges:
         explanation["hedges"] = sorted({h.cue for h in hedges})
     if denials:
@@ -377,7 +378,7 @@ def _figures(text: str, claimed: Quantity, scope: Scope) -> list[tuple[Quantity,
     if claimed.bound == Bound.VAGUE:
         return []
     found = []
-    for reported in extract_quantities(text):
+    for reported in _quantities(text):
         if not reported.unit:
             reported = replace(reported, unit=claimed.unit)
         if compare(claimed, reported) == Agreement.INCOMPARABLE:
@@ -385,6 +386,17 @@ def _figures(text: str, claimed: Quantity, scope: Scope) -> list[tuple[Quantity,
         same, why = same_quantity(scope, scope_of(text, reported))
         found.append((reported, same, why))
     return found
+
+
+@lru_cache(maxsize=20_000)
+def _cues(text: str, cues: tuple[str, ...]) -> tuple[lexical.CueHit, ...]:
+    return tuple(lexical.find_cues(text, cues))
+
+
+@lru_cache(maxsize=20_000)
+def _quantities(text: str) -> tuple[Quantity, ...]:
+    # Cached: one passage is read against every candidate claim.
+    return tuple(extract_quantities(text))
 
 
 def _counted_figures(text: str, claimed: Quantity | None, scope: Scope | None) -> bool:
