@@ -1,16 +1,16 @@
-"""Stance of a text toward a claim: the learned classifier plus explicit signals.
+"""Stance of a text toward a claim, passage by passage: the learned classifier plus explicit
+signals (docs/engine.md, "How a stance is decided").
 
-Order of decision:
-1. The classifier (`stance_model`) reads the claim against the text's sentences.
-2. Figures: a figure in the deciding passage that counts what the claim counts is compared
-   with the claim's. At the same time (the text is dated within a day of the claim's
-   `as_of`, or either date is unknown) agreement supports and a different figure contradicts.
-   At another time only the same figure supports; a different one is an earlier or updated
-   estimate and *discusses* (an update does not make an as-of claim false).
-3. Cues in the deciding passage: a denial ("denied", "groundless", "no evidence") turns a
-   related reading into `contradicts`; a hedge ("could not confirm", "alleged") into
-   `discusses`.
-Every result carries the features that decided it.
+1. Relevance: the classifier reads the claim against the whole text and, among claims on
+   one story, the best passage must carry what sets the claim apart; a passage with a figure
+   counting what the claim counts, a denial not older than the claim, or a clause placing
+   something where a presence claim does makes the text relevant on its own.
+2. Each chosen passage is read on its own (`_read_passage`): figures of the same scope
+   (`scope.py`) compared at the statement's own date; hedges discuss; denials contradict
+   what the claim says of their day or earlier; a claim with a figure is decided by figures
+   only; a presence claim by a clause placing it there at its time; other event claims by
+   the classifier.
+Every reading carries the features that decided it.
 """
 
 from __future__ import annotations
