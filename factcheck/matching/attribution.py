@@ -63,6 +63,17 @@ _COUNTRIES = {
     "nato": "",
     "european": "",
 }
+_COUNTRY_NAMES = {
+    "us": "US",
+    "u.s.": "US",
+    "united states": "US",
+    "south korea": "KR",
+    "north korea": "KP",
+    "ukraine": "UA",
+    "russia": "RU",
+    "china": "CN",
+    "japan": "JP",
+}
 _TITLES = re.compile(
     r"^(?:(?:Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Maj|Sgt|Capt|Adm|Sen|Rep)\.?\s+|"
     r"(?:Major-General|Maj-Gen|Maj\.\s?Gen\.|Lieutenant-General|Lt-Gen|General|Admiral|"
@@ -226,6 +237,7 @@ def _person_name(mention: str) -> str:
         2 <= len(words) <= 4
         and all(w[:1].isupper() and not w.isupper() for w in words)
         and not _BODIES.search(core)
+        and core.lower() not in _COUNTRY_NAMES
     ):
         return core
     return ""
@@ -291,6 +303,11 @@ def find_attributions(text: str, index: SpeakerIndex) -> list[Attribution]:
                 # "Pentagon spokesman John Doe said": the organisation stands just before.
                 before = re.split(r"[.;:!?,“”\"]", text[max(0, start - 40) : start])[-1]
                 speaker, person, org = _resolve(mention, index, before)
+                if speaker is None and not person:
+                    # "South Korea's spy agency said": a country stands for its government.
+                    country = _COUNTRY_NAMES.get(mention.lower().removeprefix("the "), "")
+                    root = index.country_root(country) if country else None
+                    speaker = root.key if root else None
                 if speaker is None and not person:
                     continue  # "The war said" is not an attribution
                 found.append(Attribution(start, end, mention, cue, speaker, person, org))

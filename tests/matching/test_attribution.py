@@ -47,6 +47,15 @@ INDEX = SpeakerIndex(
         ("NATO Secretary General Mark Rutte said on Monday units were deployed.", "nato", "said"),
         ("Mr Biden replied: “If they go into Ukraine, yes.”", "biden", "replied"),
         ("In a statement, the NIS said the transfer was complete.", "nis", "statement"),
+        ("South Korea's intelligence service said last week that 1,500 moved.", "kr", "said"),
+        ("South Korea's spy agency said the ships sailed from Chongjin.", "kr", "said"),
+        (
+            "A North Korean delegate at the United Nations has dismissed reports of troops.",
+            "kp",
+            "dismissed",
+        ),
+        ("Pyongyang has rejected the reports that it sent soldiers.", "kp", "rejected"),
+        ("The Kremlin on Friday declined to say whether they fight.", "ru", "declined"),
     ],
 )
 def test_it_finds_and_resolves_who_says_it(text: str, speaker: str | None, cue: str | None) -> None:
@@ -119,3 +128,8 @@ def test_the_speaker_of_a_passage_is_inside_it_or_just_before_it() -> None:
     assert carried is not None and carried.speaker == "ryder"
     own = speaker_for_span(found, third, len(text))
     assert own is not None and own.speaker == "zel"
+
+
+def test_a_body_named_before_a_verb_is_not_taken_for_an_unknown_person() -> None:
+    found = find_attributions("The United Nations said it had no figures.", INDEX)
+    assert all(a.person_name != "United Nations" for a in found)

@@ -25,7 +25,8 @@ class Command(BaseCommand):
         def progress(text: str) -> None:
             nonlocal done
             done += 1
-            self.stdout.write(f"  claim {done}: {text[:70]}")
+            if options.get("verbosity", 1) >= 1:
+                self.stdout.write(f"  claim {done}: {text[:70]}")
 
         report = seeds_load(folder=folder, progress=progress)
         kinds = sorted(set(report.created) | set(report.existing))
@@ -33,4 +34,5 @@ class Command(BaseCommand):
             f"{kind} {report.created.get(kind, 0)} new / {report.existing.get(kind, 0)} kept"
             for kind in kinds
         )
-        self.stdout.write(self.style.SUCCESS(f"Seeds loaded: {summary}"))
+        if options.get("verbosity", 1) >= 1:
+            self.stdout.write(self.style.SUCCESS(f"Seeds loaded: {summary}"))
