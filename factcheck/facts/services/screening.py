@@ -34,9 +34,9 @@ from factcheck.facts.services.matching import (
     text_screen,
 )
 from factcheck.matching import ENGINE_VERSION, embeddings, lexical
-from factcheck.matching.attribution import find_attributions
+from factcheck.matching.attribution import Attribution, find_attributions
 from factcheck.matching.passages import Span, split_sentences
-from factcheck.matching.stance import UNRELATED, readings
+from factcheck.matching.stance import UNRELATED, StanceResult, readings
 
 
 def source_read(*, source: Source) -> tuple[list[Any], Any]:
@@ -235,6 +235,7 @@ def claim_backfill(*, claim: Claim) -> dict[str, Any]:
     sources = Source.objects.filter(
         pk__in=set(source_ids), state=ProcessingState.PROCESSED
     ).prefetch_related(Prefetch("passages", queryset=Passage.objects.order_by("index")))
+    read: list[tuple[Source, list[StanceResult], list[Attribution]]] = []
     for source in sources:
         rows = list(source.passages.all())
         if not rows:
@@ -250,10 +251,16 @@ def claim_backfill(*, claim: Claim) -> dict[str, Any]:
             sentence_vectors=vectors,
             claim_vector=np.asarray(vector, dtype=np.float32),
         )
-        found = []
-        if results[0].stance != UNRELATED:
-            attributions = find_attributions(source.text, index)
-            found = matches_by_speaker(claim, results, attributions, speakers_named(attributions))
+        related = results[0].stance != UNRELATED
+        read.append((source, results, find_attributions(source.text, index) if related else []))
+    # One look-up for every speaker the sources name.
+    speakers = speakers_named([a for _, _, attributions in read for a in attributions])
+    for source, results, attributions in read:
+        found = (
+            []
+            if results[0].stance == UNRELATED
+            else matches_by_speaker(claim, results, attributions, speakers)
+        )
         for match in found:
             outcome = evidence_upsert_automatic(source=source, match=match)
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
