@@ -7,8 +7,8 @@ scope is read from its clause (the stretch of the sentence between commas and jo
 
 - place: the place it is located at, the most specific one named after "in", "to", "into"...
   ("in Russia's Kursk region" -> Kursk; "to Russia in total" -> Russia);
-- kind: casualties, special forces, engineers... ("3,000 killed or wounded" is not a count of
-  troops deployed);
+- kind: casualties, deaths, special forces, engineers... ("3,000 killed or wounded" is not a
+  count of troops deployed, nor of deaths);
 - nationality of what is counted ("600,000 Russian soldiers" is not a count of North Korean
   ones);
 - a plan or forecast ("decided to send 12,000") or a rate ("1,000 a day") is not a count.
@@ -41,11 +41,10 @@ _PLACE = re.compile(
     r"(?P<head>(?:[A-Z][\w’'-]*[’']s\s+)*(?:[a-z]+ern\s+)?)"
     r"(?P<place>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)"
 )
+_KILLED = re.compile(r"\b(?:killed|dead|died|deaths?|death\s+toll|fatalities)\b", re.I)
+_WOUNDED = re.compile(r"\b(?:wounded|injured|injuries)\b", re.I)
+_CASUALTIES = re.compile(r"\b(?:casualt\w*|losses)\b", re.I)
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "casualties",
-        re.compile(r"\b(?:killed|wounded|dead|died|deaths|casualt\w*|injured|losses)\b", re.I),
-    ),
     ("special forces", re.compile(r"\b(?:special[- ]forces|commandos?|elite)\b", re.I)),
     ("engineers", re.compile(r"\bengineers?\b", re.I)),
     ("officers", re.compile(r"\b(?:officers?|generals?)\b", re.I)),
@@ -94,6 +93,20 @@ class Scope:
         return ", ".join(parts) or "unqualified"
 
 
+def _kinds(text: str) -> frozenset[str]:
+    """What is counted: casualties (killed and wounded together) are neither deaths alone
+    nor wounded alone; special forces, engineers... are not troops at large."""
+    kinds = {kind for kind, pattern in _KINDS if pattern.search(text)}
+    killed, wounded = bool(_KILLED.search(text)), bool(_WOUNDED.search(text))
+    if _CASUALTIES.search(text) or (killed and wounded):
+        kinds.add("casualties")
+    elif killed:
+        kinds.add("deaths")
+    elif wounded:
+        kinds.add("wounded")
+    return frozenset(kinds)
+
+
 def clause_around(text: str, start: int, end: int) -> str:
     """The clause of `text` holding the stretch start:end."""
     left, right = 0, len(text)
@@ -130,7 +143,7 @@ def scope_of(sentence: str, figure: Quantity) -> Scope:
     lead = clause[: max(0, clause.find(figure.text))] if figure.text in clause else clause
     return Scope(
         places=places_in(clause),
-        kinds=frozenset(kind for kind, pattern in _KINDS if pattern.search(clause)),
+        kinds=_kinds(clause),
         nationality=_nationality(figure.text),
         plan=bool(_PLAN.search(lead) or _PLAN.search(before[-40:])),
         rate=bool(_RATE.search(clause)),
@@ -141,7 +154,7 @@ def claim_scope(text: str, figure: Quantity | None) -> Scope:
     """The scope of a claim's figure: the whole claim is its clause."""
     return Scope(
         places=places_in(text),
-        kinds=frozenset(kind for kind, pattern in _KINDS if pattern.search(text)),
+        kinds=_kinds(text),
         nationality=_nationality(figure.text if figure is not None and figure.text else text),
         plan=bool(_PLAN.search(text)),
         rate=bool(_RATE.search(text)),
