@@ -59,7 +59,9 @@ _PLAN = re.compile(
 )
 _RATE = re.compile(
     r"\b(?:a|per|each|every)\s+(?:day|week|month)\b|\b(?:daily|weekly|monthly)\b|"
-    r"\bin\s+(?:the\s+)?(?:past|last)\s+(?:day|week|24\s+hours)\b",
+    r"\b(?:in|over|during)\s+(?:the\s+)?(?:past|last|previous)\s+"
+    r"(?:day|week|month|24\s+hours|(?:\d+|two|three|four|five|seven|ten)\s+days)\b|"
+    r"\b(?:this|that|last)\s+week\s+alone\b",
     re.I,
 )
 DEMONYMS = (

@@ -68,6 +68,8 @@ def _compare(claim: str, sentence: str, figure: int = 0) -> tuple[bool, str]:
         (CASUALTIES, "About 2,700 North Korean soldiers had been wounded.", 0, False),
         (TOTAL, "About 3,000 North Korean soldiers had been killed or wounded.", 0, False),
         (TOTAL, "Some 1,000 troops a week are crossing into Russia.", 0, False),
+        (CASUALTIES, "About 1,000 had been killed or wounded over the past week.", 0, False),
+        (CASUALTIES, "About 1,000 had been killed or wounded in the past three days.", 0, False),
     ],
 )
 def test_figures_are_compared_only_when_they_count_the_same_thing(
