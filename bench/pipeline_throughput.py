@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import glob
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -24,21 +23,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
 
-from factcheck import embedded  # noqa: E402
+from bench.throwaway import throwaway_database  # noqa: E402
 
-embedded.configure_environment()
 BENCH_DB = "factcheck_bench"
-os.environ["DATABASE_URL"] = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + BENCH_DB
-
-
-def _admin_sql(sql: str) -> None:
-    import psycopg
-
-    admin_url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql)
 
 
 def main() -> None:
@@ -48,15 +36,8 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(x) for x in args.sizes.split(",")]
 
-    _admin_sql(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-    _admin_sql(f"CREATE DATABASE {BENCH_DB}")
-    try:
+    with throwaway_database(BENCH_DB):
         run(sizes, args.articles)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        _admin_sql(f"DROP DATABASE IF EXISTS {BENCH_DB}")
 
 
 def insert_random(model: Any, count: int, make: Any, *, batch: int = 5000) -> None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import glob
 import json
 import logging
-import os
 import sys
 import time
 from datetime import UTC, date, datetime
@@ -26,22 +25,11 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
 
-from factcheck import embedded  # noqa: E402
+from bench.throwaway import throwaway_database  # noqa: E402
 
-embedded.configure_environment()
 STREAM_DB = "factcheck_stream"
-os.environ["DATABASE_URL"] = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + STREAM_DB
 RANK = {"contradicts": 3, "supports": 2, "discusses": 1}
-
-
-def _admin_sql(sql: str) -> None:
-    import psycopg
-
-    admin_url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql)
 
 
 def main() -> None:
@@ -49,15 +37,8 @@ def main() -> None:
     stream = Path(args[0]) if args else ROOT.parent / "shared" / "data" / "stream-dev"
     if not (stream / "claims.json").exists():
         raise SystemExit(f"no labelled stream at {stream}")
-    _admin_sql(f"DROP DATABASE IF EXISTS {STREAM_DB}")
-    _admin_sql(f"CREATE DATABASE {STREAM_DB}")
-    try:
+    with throwaway_database(STREAM_DB):
         play(stream, show_pairs="--pairs" in sys.argv)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        _admin_sql(f"DROP DATABASE IF EXISTS {STREAM_DB}")
 
 
 def play(stream: Path, *, show_pairs: bool) -> None:

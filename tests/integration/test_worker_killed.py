@@ -21,29 +21,34 @@ SENTENCE = (
 )
 
 
-def test_killing_the_pool_process_mid_ingest_loses_and_doubles_nothing(
-    prefork_worker, editor_client
-) -> None:
-    claim = claim_create(text="North Korea has deployed about 10,000 troops to Russia.")
-    # Long enough (hundreds of sentences to embed) to be caught while running.
-    text = "".join(f"Report {i}. {SENTENCE}" for i in range(250))
-    response = editor_client.post(
+def _post_long_source(client, title: str) -> int:  # type: ignore[no-untyped-def]
+    """Post a source long enough (hundreds of sentences to embed) to be caught while its
+    ingestion runs; return its check run's id once the worker has started it."""
+    response = client.post(
         "/api/v1/sources/",
         {
-            "url": "https://news.example.org/long-report",
-            "title": "Long report",
-            "text": text,
+            "url": f"https://news.example.org/{title.lower().replace(' ', '-')}",
+            "title": title,
+            "text": "".join(f"{title} {i}. {SENTENCE}" for i in range(250)),
             "outlet": "Example Wire",
         },
         format="json",
     )
     assert response.status_code == 201
-    run_id = response.json()["check_run"]
+    run_id = int(response.json()["check_run"])
     wait_for(
         lambda: CheckRun.objects.filter(pk=run_id, state="running").exists(),
         timeout=60,
         interval=0.05,
     )
+    return run_id
+
+
+def test_killing_the_pool_process_mid_ingest_loses_and_doubles_nothing(
+    prefork_worker, editor_client
+) -> None:
+    claim = claim_create(text="North Korea has deployed about 10,000 troops to Russia.")
+    run_id = _post_long_source(editor_client, "Long report")
     children = psutil.Process(prefork_worker.pid).children()
     assert children, "the prefork worker has no pool process"
     for child in children:
@@ -72,24 +77,7 @@ def test_killing_the_whole_worker_mid_ingest_loses_and_doubles_nothing(
     first = start_worker(tmp_path, "--pool=prefork", "--concurrency=1", env=fast)
     try:
         claim = claim_create(text="North Korea has deployed about 10,000 troops to Russia.")
-        text = "".join(f"Briefing {i}. {SENTENCE}" for i in range(250))
-        response = editor_client.post(
-            "/api/v1/sources/",
-            {
-                "url": "https://news.example.org/long-briefing",
-                "title": "Long briefing",
-                "text": text,
-                "outlet": "Example Wire",
-            },
-            format="json",
-        )
-        assert response.status_code == 201
-        run_id = response.json()["check_run"]
-        wait_for(
-            lambda: CheckRun.objects.filter(pk=run_id, state="running").exists(),
-            timeout=60,
-            interval=0.05,
-        )
+        run_id = _post_long_source(editor_client, "Long briefing")
         os.killpg(first.pid, signal.SIGKILL)
         first.wait(timeout=10)
     finally:
