@@ -1,0 +1,117 @@
+"""Stance on Emergent's dev claims (a claim-disjoint quarter of its train split, never
+trained on): each article headline read against its claim, as the engine reads a text.
+
+    python bench/emergent_eval.py [--data ../shared/data/emergent/emergent-train.csv]
+
+Two readings, both printed with accuracy, per-class F1 and the confusion matrix:
+- pairs: the headline against its own claim alone (`stance.assess`);
+- match: every dev claim tracked at once, the headline screened against all of them as
+  `POST /api/v1/match/` does (nearest claims, distinctive terms among them, readings); the
+  stance for its own claim (none found counts as `unrelated`), and how many headlines
+  contradict a claim of another story.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+from factcheck.matching import embeddings, lexical  # noqa: E402
+from factcheck.matching.devsets import emergent  # noqa: E402
+from factcheck.matching.metrics import score  # noqa: E402
+from factcheck.matching.passages import split_sentences  # noqa: E402
+from factcheck.matching.stance import ClaimSpec, readings  # noqa: E402
+
+TO_FNC = {"supports": "agree", "contradicts": "disagree", "discusses": "discuss"}
+NEAR = 0.3  # as services.matching.MIN_SIMILARITY
+CANDIDATES = 20
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--data", type=Path, default=ROOT.parent / "shared/data/emergent/emergent-train.csv"
+    )
+    parser.add_argument("--part", default="dev", choices=("dev", "train"))
+    parser.add_argument("--wrong", action="store_true", help="print the pairs read wrongly")
+    args = parser.parse_args()
+    if not args.data.exists():
+        raise SystemExit(f"no Emergent file at {args.data}")
+    examples = emergent(args.data, args.part)
+    started = time.time()
+    claims = sorted({e.claim for e in examples})
+    claim_vectors = embeddings.encode(claims)
+    vector_of = dict(zip(claims, claim_vectors, strict=True))
+    headlines = sorted({e.text for e in examples})
+    sentences = {h: split_sentences(h) for h in headlines}
+    flat = [s.text for h in headlines for s in sentences[h]]
+    flat_vectors = embeddings.encode(flat)
+    sentence_vectors, at = {}, 0
+    for h in headlines:
+        sentence_vectors[h] = flat_vectors[at : at + len(sentences[h])]
+        at += len(sentences[h])
+
+    gold, paired, matched = [], [], []
+    cross = 0
+    for e in examples:
+        spans, vectors = sentences[e.text], sentence_vectors[e.text]
+        own = readings(
+            ClaimSpec(text=e.claim),
+            e.text,
+            sentences=spans,
+            sentence_vectors=vectors,
+            claim_vector=vector_of[e.claim],
+        )[0]
+        gold.append(e.label)
+        paired.append(TO_FNC.get(own.stance, "unrelated"))
+        found = _match(e.text, spans, vectors, claims, claim_vectors)
+        matched.append(TO_FNC.get(found.get(e.claim, "unrelated"), "unrelated"))
+        cross += any(s == "contradicts" for c, s in found.items() if c != e.claim)
+        if args.wrong and paired[-1] != e.label:
+            print(f"want {e.label:9} got {paired[-1]:9} {own.features.get('rule')} | "
+                  f"{e.claim[:60]!r} <- {e.text[:90]!r}")
+    elapsed = time.time() - started
+    print(f"Emergent {args.part}: {len(examples)} pairs, {len(claims)} claims, {elapsed:.0f} s")
+    for name, predicted in (("pairs (claim alone)", paired), ("match (all claims)", matched)):
+        s = score(gold, predicted)
+        print(f"\n{name}: accuracy {s.accuracy:.3f}; F1 " + ", ".join(
+            f"{k} {s.f1[k]:.3f}" for k in ("agree", "disagree", "discuss")))
+        print("\n".join(s.report().splitlines()[-6:]))
+    print(f"\nheadlines contradicting a claim of another story: {cross} of {len(examples)} "
+          f"({100 * cross / len(examples):.1f}%)")
+    print("predicted (match):", dict(Counter(matched)))
+
+
+def _match(text, spans, vectors, claims, claim_vectors) -> dict[str, str]:
+    sims = (vectors @ claim_vectors.T).max(axis=0)
+    order = [int(i) for i in np.argsort(-sims)[:CANDIDATES] if sims[i] >= NEAR]
+    if not order:
+        return {}
+    terms = lexical.distinctive_terms([claims[i] for i in order])
+    rank = {"contradicts": 0, "supports": 1, "discusses": 2}
+    found = {}
+    for i, weights in zip(order, terms, strict=True):
+        spec = ClaimSpec(text=claims[i], terms=tuple(sorted(weights.items())))
+        results = [
+            r for r in readings(
+                spec, text, sentences=spans, sentence_vectors=vectors,
+                claim_vector=claim_vectors[i],
+            )
+            if r.stance != "unrelated"
+        ]
+        if results:
+            found[claims[i]] = min(results, key=lambda r: rank[r.stance]).stance
+    return found
+
+
+if __name__ == "__main__":
+    main()
