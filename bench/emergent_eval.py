@@ -17,7 +17,6 @@ import argparse
 import sys
 import time
 from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,24 +73,34 @@ def main() -> None:
         gold.append(e.label)
         paired.append(TO_FNC.get(own.stance, "unrelated"))
         found = _match(e.text, spans, vectors, claims, claim_vectors)
-        matched.append(TO_FNC.get(found.get(e.claim, "unrelated"), "unrelated"))
-        cross += any(s == "contradicts" for c, s in found.items() if c != e.claim)
+        matched.append(TO_FNC.get(found.get(e.claim, ("unrelated", ""))[0], "unrelated"))
+        others = [c for c, s in found.items() if c != e.claim and s[0] == "contradicts"]
+        cross += bool(others)
+        if args.wrong:
+            for c in others:
+                print(f"cross {found[c][1]} | {c[:60]!r} <- {e.text[:90]!r}")
         if args.wrong and paired[-1] != e.label:
-            print(f"want {e.label:9} got {paired[-1]:9} {own.features.get('rule')} | "
-                  f"{e.claim[:60]!r} <- {e.text[:90]!r}")
+            print(
+                f"want {e.label:9} got {paired[-1]:9} {own.features.get('rule')} | "
+                f"{e.claim[:60]!r} <- {e.text[:90]!r}"
+            )
     elapsed = time.time() - started
     print(f"Emergent {args.part}: {len(examples)} pairs, {len(claims)} claims, {elapsed:.0f} s")
     for name, predicted in (("pairs (claim alone)", paired), ("match (all claims)", matched)):
         s = score(gold, predicted)
-        print(f"\n{name}: accuracy {s.accuracy:.3f}; F1 " + ", ".join(
-            f"{k} {s.f1[k]:.3f}" for k in ("agree", "disagree", "discuss")))
+        print(
+            f"\n{name}: accuracy {s.accuracy:.3f}; F1 "
+            + ", ".join(f"{k} {s.f1[k]:.3f}" for k in ("agree", "disagree", "discuss"))
+        )
         print("\n".join(s.report().splitlines()[-6:]))
-    print(f"\nheadlines contradicting a claim of another story: {cross} of {len(examples)} "
-          f"({100 * cross / len(examples):.1f}%)")
+    print(
+        f"\nheadlines contradicting a claim of another story: {cross} of {len(examples)} "
+        f"({100 * cross / len(examples):.1f}%)"
+    )
     print("predicted (match):", dict(Counter(matched)))
 
 
-def _match(text, spans, vectors, claims, claim_vectors) -> dict[str, str]:
+def _match(text, spans, vectors, claims, claim_vectors) -> dict[str, tuple[str, str]]:
     sims = (vectors @ claim_vectors.T).max(axis=0)
     order = [int(i) for i in np.argsort(-sims)[:CANDIDATES] if sims[i] >= NEAR]
     if not order:
@@ -102,14 +111,19 @@ def _match(text, spans, vectors, claims, claim_vectors) -> dict[str, str]:
     for i, weights in zip(order, terms, strict=True):
         spec = ClaimSpec(text=claims[i], terms=tuple(sorted(weights.items())))
         results = [
-            r for r in readings(
-                spec, text, sentences=spans, sentence_vectors=vectors,
+            r
+            for r in readings(
+                spec,
+                text,
+                sentences=spans,
+                sentence_vectors=vectors,
                 claim_vector=claim_vectors[i],
             )
             if r.stance != "unrelated"
         ]
         if results:
-            found[claims[i]] = min(results, key=lambda r: rank[r.stance]).stance
+            strongest = min(results, key=lambda r: rank[r.stance])
+            found[claims[i]] = (strongest.stance, str(strongest.features.get("rule")))
     return found
 
 

@@ -52,3 +52,20 @@ def encode(texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
         convert_to_numpy=True,
     )
     return np.asarray(vectors, dtype=np.float32)
+
+
+def token_vectors(texts: Sequence[str], *, batch_size: int = 64) -> list[np.ndarray]:
+    """Each text's contextual token vectors (padding dropped), unit length, float32: the
+    cross-attention reader's input."""
+    if not texts:
+        return []
+    outputs = model().encode(
+        list(texts), batch_size=batch_size, output_value=None, show_progress_bar=False
+    )
+    found = []
+    for out in outputs:
+        mask = out["attention_mask"].bool()
+        vectors = out["token_embeddings"][mask].float().numpy()
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        found.append((vectors / np.maximum(norms, 1e-6)).astype(np.float32))
+    return found

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*")
 STOPWORDS = frozenset(
@@ -17,116 +19,20 @@ STOPWORDS = frozenset(
     during until against between through""".split()
 )
 
-# Cues for the stance rules and the classifier's features. Multi-word cues are matched on
-# the lower-cased text; single words on tokens.
-REFUTE = (
-    "fake",
-    "fakes",
-    "hoax",
-    "hoaxes",
-    "false",
-    "falsely",
-    "untrue",
-    "deny",
-    "denies",
-    "denied",
-    "denial",
-    "refute",
-    "refutes",
-    "refuted",
-    "reject",
-    "rejects",
-    "rejected",
-    "debunk",
-    "debunked",
-    "bogus",
-    "fabricated",
-    "fabrication",
-    "groundless",
-    "baseless",
-    "nonsense",
-    "lie",
-    "lies",
-    "lying",
-    "myth",
-    "rumor",
-    "rumors",
-    "rumour",
-    "rumours",
-    "misleading",
-    "wrong",
-    "incorrect",
-    "dismissed",
-    "dismisses",
-    "retracted",
-    "retract",
-    "satire",
-    "satirical",
-    "prank",
-    "doctored",
-    "photoshopped",
-    "no evidence",
-    "not true",
-    "no truth",
-    "not the case",
-    "never happened",
-    "did not",
-    "didn't",
-    "has not",
-    "have not",
-    "had not",
-    "is not",
-    "was not",
-    "were not",
-    "no such",
-    "unfounded",
-)
-HEDGE = (
-    "reportedly",
-    "allegedly",
-    "alleged",
-    "claim",
-    "claims",
-    "claimed",
-    "unconfirmed",
-    "unverified",
-    "purportedly",
-    "apparently",
-    "appears",
-    "seems",
-    "may",
-    "might",
-    "could",
-    "possibly",
-    "suspected",
-    "speculation",
-    "speculated",
-    "if true",
-    "cannot confirm",
-    "could not confirm",
-    "can't confirm",
-    "not confirmed",
-    "not yet confirmed",
-    "no confirmation",
-    "unclear",
-    "rumored",
-    "rumoured",
-)
-CONFIRM = (
-    "confirmed",
-    "confirms",
-    "confirm",
-    "verified",
-    "proved",
-    "proven",
-    "official",
-    "officially",
-    "announced",
-    "acknowledged",
-    "admitted",
-    "evidence shows",
-    "showed",
-)
+# Cues for the stance rules and the classifier's features, kept as data
+# (data/cues.json). Multi-word cues are matched on the lower-cased text; single words on
+# tokens.
+CUES_PATH = Path(__file__).resolve().parent / "data" / "cues.json"
+CUES: dict[str, tuple[str, ...]] = {
+    name: tuple(words)
+    for name, words in json.loads(CUES_PATH.read_text(encoding="utf-8")).items()
+    if isinstance(words, list)
+}
+REFUTE = CUES["refute"]
+HEDGE = CUES["hedge_feature"]
+# Reporting without endorsing: a headline that passes a claim on ("report says", "sources").
+REPORT = CUES["report"]
+CONFIRM = CUES["confirm"]
 
 
 def tokens(text: str) -> list[str]:

@@ -20,9 +20,11 @@ days earlier"), falling back to the publication date.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 from factcheck.matching.quantities import Quantity, parse_number
 
@@ -60,19 +62,16 @@ _PLAN = re.compile(
 _RATE = re.compile(
     r"\b(?:a|per|each|every)\s+(?:day|week|month)\b|\b(?:daily|weekly|monthly)\b|"
     r"\b(?:in|over|during)\s+(?:the\s+)?(?:past|last|previous)\s+"
-    r"(?:day|week|month|24\s+hours|(?:\d+|two|three|four|five|seven|ten)\s+days)\b|"
+    r"(?:day|week|month|24\s+hours|(?:\d+|[a-z]+)\s+(?:hours|days|weeks|months))\b|"
     r"\b(?:this|that|last)\s+week\s+alone\b",
     re.I,
 )
-DEMONYMS = (
-    "north korean",
-    "south korean",
-    "russian",
-    "ukrainian",
-    "american",
-    "chinese",
-    "iranian",
-    "belarusian",
+# Whose soldiers, citizens or officials a figure counts (data/gazetteer.json); compound
+# names first, so that "north korean" is not read as "korean".
+DEMONYMS: tuple[str, ...] = tuple(
+    json.loads((Path(__file__).resolve().parent / "data" / "gazetteer.json").read_text())[
+        "demonyms"
+    ]
 )
 
 

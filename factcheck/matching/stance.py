@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from factcheck.matching import embeddings, lexical
+from factcheck.matching import embeddings, lexical, polarity
 from factcheck.matching.passages import Span, split_sentences
 from factcheck.matching.quantities import (
     Agreement,
@@ -62,67 +62,17 @@ FIGURE_SIMILARITY = 0.3  # a passage this close with a figure counting what the 
 DENIAL_SIMILARITY = 0.32  # a passage this close denying something denies the claim
 EVENT_SIMILARITY = 0.7  # a passage this close to an event claim asserts it
 MAX_READINGS = 6
-_DENIAL = (
-    "denied",
-    "denies",
-    "deny",
-    "denial",
-    "groundless",
-    "baseless",
-    "false",
-    "fake",
-    "untrue",
-    "not true",
-    "rejected",
-    "rejects",
-    "dismissed",
-    "refuted",
-    "nonsense",
-    "fabricated",
-    "lies",
-    "unfounded",
-    "categorically",
-)
-_HEDGE = (
-    "could not confirm",
-    "cannot confirm",
-    "can't confirm",
-    "not able to confirm",
-    "unable to confirm",
-    "could not verify",
-    "cannot verify",
-    "not confirmed",
-    "no confirmation",
-    "unconfirmed",
-    "alleged",
-    "allegedly",
-    "reportedly",
-    "if confirmed",
-    "may",
-    "might",
-    "could",
-    "expected to",
-    "plans to",
-    "is preparing",
-    "no evidence",
-    "likely to",
-    "would",
-    "will",
-    "if",
-    "whether",
-    "declined",
-    "refused to say",
-    "referred questions",
-    "contradictory",
-    "not officially",
-    "has not confirmed",
-    "had not confirmed",
-    "did not confirm",
-    "not acknowledged",
-    "remains to be seen",
-    "remained to be seen",
-    "left to be seen",
-)
+SUBJECT_COVERAGE = 0.3  # of the claim's words in a share's or a sum's clause
+UNNAMED_UNITS = frozenset({"percent", "usd"})
+BLANKET_SIMILARITY = 0.6  # a text this close to the claim somewhere reports it
+SHORT_TEXT = 2  # sentences: a headline or a one-line statement
+SHORT_COVERAGE = 0.15  # of what sets the claim apart, in a short text
+SHORT_SIMILARITY = 0.5  # or this close, with the classifier relating them
+SHORT_UNRELATED = 0.3
+SHORT_CONTRADICTS = 0.6  # the classifier contradicts a short text this sure, with a cue
+SHORT_HEDGE_OVERRIDE = 0.7  # the classifier's support outweighs a hedge this sure
+_DENIAL = lexical.CUES["denial"]
+_HEDGE = lexical.CUES["hedge"]
 
 
 @dataclass(frozen=True)
@@ -230,16 +180,38 @@ def readings(
     pointed = [
         i
         for i, span in enumerate(spans)
-        if (similarities[i] >= FIGURE_SIMILARITY and _counted_figures(span.text, claimed, scope))
+        if (
+            similarities[i] >= FIGURE_SIMILARITY
+            and _counted_figures(claim, span.text, claimed, scope)
+        )
         or (
             similarities[i] >= DENIAL_SIMILARITY
-            and _cues(span.text, _DENIAL)
+            and (
+                _denials_of(claim, span.text)
+                or (
+                    max(similarities) >= BLANKET_SIMILARITY
+                    and any(
+                        polarity.blanket(span.text, d)
+                        for d in polarity.real_denials(span.text, _cues(span.text, _DENIAL))
+                    )
+                )
+            )
             and not _denial_predates(claim, statement_date(span.text, published)[0])
         )
         or (similarities[i] >= PASSAGE_SIMILARITY and says_present(span.text, presence))
     ]
     # Otherwise the text speaks to the claim if the classifier relates them and, among
-    # claims on one story, it carries what sets this claim apart from the others.
+    # claims on one story, it carries what sets this claim apart from the others. A
+    # headline says in other words what an article spells out: it needs less of them.
+    short = len(spans) <= SHORT_TEXT
+    if short and (
+        shares[best_index] >= SHORT_COVERAGE
+        or (
+            similarities[best_index] >= SHORT_SIMILARITY
+            and base["classifier"][UNRELATED] < SHORT_UNRELATED
+        )
+    ):
+        shares[best_index] = max(shares[best_index], RELATED_COVERAGE)
     if not pointed and (learned == UNRELATED or shares[best_index] < RELATED_COVERAGE):
         rule = (
             "lacks what sets the claim apart"
@@ -271,6 +243,8 @@ def readings(
             similarity=similarities[i],
             learned=learned if i == best_index else None,
             confidence=float(probabilities.max()),
+            short=i == best_index and len(spans) <= SHORT_TEXT,
+            states_claim=max(similarities) >= BLANKET_SIMILARITY,
             claimed=claimed,
             scope=scope,
             presence=presence,
@@ -278,9 +252,43 @@ def readings(
         )
         for i in chosen
     ]
+    if not _names_all(claim.text, text):
+        # A text that does not name whom or what the claim is about cannot contradict it:
+        # "Culkin is not dead" says nothing of another actor.
+        results = [
+            replace(
+                r,
+                stance=DISCUSSES,
+                features={
+                    **r.features,
+                    "rule": "does not name what the claim is about",
+                    "overruled": r.features.get("rule"),
+                },
+            )
+            if r.stance == CONTRADICTS
+            else r
+            for r in results
+        ]
     strength = {CONTRADICTS: 0, SUPPORTS: 0, DISCUSSES: 1}
     results.sort(key=lambda r: (strength.get(r.stance, 2), -r.confidence))
     return results
+
+
+@lru_cache(maxsize=20_000)
+def _names_all(claim: str, text: str) -> bool:
+    """Whether `text` names at least half of the names in the claim, by any word of each
+    ("Foley" for "James Wright Foley", "North" for "North Korean")."""
+    names = [
+        parts
+        for name in lexical.entities(claim)
+        if (parts := [p for p in name.split() if len(p) >= 3])
+    ]
+    if not names:
+        return True
+    words = {w for name in lexical.entities(text) for w in name.split()}
+    words |= set(lexical.tokens(text))
+    named = sum(any(p in words for p in parts) for parts in names)
+    return named >= 1 and 2 * named >= len(names)
 
 
 def _read_passage(
@@ -292,6 +300,8 @@ def _read_passage(
     similarity: float,
     learned: str | None,
     confidence: float,
+    short: bool,
+    states_claim: bool,
     claimed: Quantity | None,
     scope: Scope | None,
     presence: frozenset[str],
@@ -308,12 +318,15 @@ def _read_passage(
     same_time = _same_time(claim, said_on)
 
     def result(stance: str, rule: str, floor: float = 0.0, figure: Quantity | None = None):
+        # Confidence: the classifier's calibrated probability of this stance, raised to
+        # the floor of the rule that decided it.
         explanation["rule"] = rule
-        return StanceResult(stance, round(max(confidence, floor), 3), passage, figure, explanation)
+        sure = max(float(base["classifier"].get(stance, 0.0)), floor)
+        return StanceResult(stance, round(sure, 3), passage, figure, explanation)
 
     # Figures: only one that counts what the claim counts is compared.
     if claimed is not None and scope is not None:
-        for reported, same, why in _figures(passage.text, claimed, scope):
+        for reported, same, why in _figures(claim, passage.text, claimed, scope):
             if not same:
                 explanation.setdefault("figures_not_compared", []).append(f"{reported.text}: {why}")
                 continue
@@ -334,24 +347,72 @@ def _read_passage(
             if verdict in (Agreement.AGREE, Agreement.OVERLAP) and _repeats(claimed, reported):
                 return result(SUPPORTS, "figure repeats the claim's", 0.8, figure)
             if verdict == Agreement.DIFFER and same_time:
+                if claim.as_of is None or said_on is None:
+                    # Without both dates nothing says the two figures are of one moment.
+                    return result(DISCUSSES, "figure differs, and the time is unknown", 0.6)
                 return result(CONTRADICTS, "figure differs at the same time", 0.8, figure)
             if verdict == Agreement.OVERLAP:
                 return result(DISCUSSES, "figure neither inside nor outside the claim's", 0.6)
             return result(DISCUSSES, "figure from another time", 0.8, figure)
 
-    denials = _cues(passage.text, _DENIAL)
-    hedges = _cues(passage.text, _HEDGE)
+    # Alignment before polarity: the clause that states the claim decides.
+    weights = dict(claim.terms)
+    clause = polarity.aligned_clause(claim.text, passage.text, weights)
+    explanation["clause"] = passage.text[clause[0] : clause[1]]
+    non_answers = [h for h in polarity.non_answers(passage.text) if polarity.in_span(h, clause)]
+    hedges = polarity.hedges_in(claim.text, passage.text, _cues(passage.text, _HEDGE), clause)
+    hedges += non_answers
+    denials = polarity.real_denials(passage.text, _cues(passage.text, _DENIAL))
+    aligned = [d for d in denials if polarity.denial_speaks_to(claim.text, passage.text, d)]
     if hedges:
         explanation["hedges"] = sorted({h.cue for h in hedges})
     if denials:
         explanation["denials"] = sorted({h.cue for h in denials})
+    event_claim = claimed is None or claimed.bound == Bound.VAGUE
+    negation = polarity.negated_predicate(claim.text, passage.text, clause)
+    if negation is not None:
+        explanation["negation"] = f"{negation.cue} {negation.scope}"
+    probs = base["classifier"]
+    if short:
+        # A headline or a one-line statement: the calibrated classifier reads it whole,
+        # with explicit denials and negations of the claim's proposition first.
+        unsure_support = probs[SUPPORTS] < SHORT_HEDGE_OVERRIDE
+        if hedges and unsure_support:
+            return result(DISCUSSES, "hedged in the clause")
+        if aligned or (negation is not None and event_claim):
+            if _denial_predates(claim, said_on):
+                return result(DISCUSSES, "denial made before the claim's date")
+            return result(CONTRADICTS, "denies or negates the claim's proposition", 0.7)
+        negative = bool(denials) or any(
+            not n.non_answer for n in polarity.negations(passage.text, clause)
+        )
+        top = max(probs, key=lambda k: probs[k])
+        verbs = polarity.predicate(claim.text)
+        on_topic = not verbs or polarity.carries(verbs, polarity.lemmas(passage.text))
+        if top == CONTRADICTS and probs[CONTRADICTS] >= SHORT_CONTRADICTS and negative and on_topic:
+            return result(CONTRADICTS, "classifier, with a refutation in the text")
+        if top == SUPPORTS and not hedges:
+            if not event_claim:
+                # The event without its figure: support, held below a figure's certainty.
+                explanation["rule"] = "classifier (the claim's figure is not in the text)"
+                return StanceResult(
+                    SUPPORTS, round(min(probs[SUPPORTS], 0.6), 3), passage, None, explanation
+                )
+            return result(SUPPORTS, "classifier")
+        return result(DISCUSSES, "classifier")
     if hedges:
-        return result(DISCUSSES, "hedged in the passage")
-    if denials:
+        return result(DISCUSSES, "hedged in the clause")
+    if aligned:
         # A denial covers what happened before it, not what came later.
         if _denial_predates(claim, said_on):
             return result(DISCUSSES, "denial made before the claim's date")
-        return result(CONTRADICTS, "denial in the passage", 0.7)
+        return result(CONTRADICTS, "denial of the claim's proposition", 0.7)
+    if denials:
+        explanation["denial_of_something_else"] = True
+    if negation is not None and event_claim:
+        if _denial_predates(claim, said_on):
+            return result(DISCUSSES, "negation made before the claim's date")
+        return result(CONTRADICTS, "negates the claim's predicate", 0.65)
     if claimed is not None and claimed.bound != Bound.VAGUE:
         return result(DISCUSSES, "no figure that counts what the claim counts")
     if same_time and says_present(passage.text, presence):
@@ -363,6 +424,15 @@ def _read_passage(
     return result(DISCUSSES, "classifier" if learned else "mentions the claim")
 
 
+def _denials_of(claim: ClaimSpec, text: str) -> list[lexical.CueHit]:
+    """Denials in `text` of the claim's own proposition (not of something near it)."""
+    return [
+        d
+        for d in polarity.real_denials(text, _cues(text, _DENIAL))
+        if polarity.denial_speaks_to(claim.text, text, d)
+    ]
+
+
 def _denial_predates(claim: ClaimSpec, said_on: date | None) -> bool:
     """A denial covers what happened before it, not what the claim says of a later day."""
     return (
@@ -372,9 +442,13 @@ def _denial_predates(claim: ClaimSpec, said_on: date | None) -> bool:
     )
 
 
-def _figures(text: str, claimed: Quantity, scope: Scope) -> list[tuple[Quantity, bool, str]]:
+def _figures(
+    claim: ClaimSpec, text: str, claimed: Quantity, scope: Scope
+) -> list[tuple[Quantity, bool, str]]:
     """The figures of `text` comparable with the claim's (a bare number takes the claim's
-    unit: "the contingent is about 12,000"), each with whether it counts the same thing."""
+    unit: "the contingent is about 12,000"), each with whether it counts the same thing. A
+    share or a sum of money names no thing it counts: its clause must speak of the claim's
+    subject ("11%" of a share price is not "less than one percent" of machines)."""
     if claimed.bound == Bound.VAGUE:
         return []
     found = []
@@ -384,6 +458,12 @@ def _figures(text: str, claimed: Quantity, scope: Scope) -> list[tuple[Quantity,
         if compare(claimed, reported) == Agreement.INCOMPARABLE:
             continue
         same, why = same_quantity(scope, scope_of(text, reported))
+        if (
+            same
+            and reported.unit in UNNAMED_UNITS
+            and not _speaks_of_subject(claim, text, reported)
+        ):
+            same, why = False, "its clause is not about what the claim counts"
         found.append((reported, same, why))
     return found
 
@@ -399,10 +479,24 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
     return tuple(extract_quantities(text))
 
 
-def _counted_figures(text: str, claimed: Quantity | None, scope: Scope | None) -> bool:
+def _speaks_of_subject(claim: ClaimSpec, text: str, reported: Quantity) -> bool:
+    clause = next((text[a:b] for a, b in polarity.clauses(text) if a <= reported.start < b), text)
+    words = {
+        s: w
+        for s, w in (
+            dict(claim.terms) or dict.fromkeys(lexical.content_stems(claim.text), 1.0)
+        ).items()
+        if not s[:1].isdigit()
+    }
+    return lexical.coverage(words, clause) >= SUBJECT_COVERAGE
+
+
+def _counted_figures(
+    claim: ClaimSpec, text: str, claimed: Quantity | None, scope: Scope | None
+) -> bool:
     if claimed is None or scope is None:
         return False
-    return any(same for _, same, _ in _figures(text, claimed, scope))
+    return any(same for _, same, _ in _figures(claim, text, claimed, scope))
 
 
 def _repeats(claimed: Quantity, reported: Quantity) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from factcheck.matching import lexical
 from factcheck.matching.quantities import Agreement, compare, extract_quantities
 
 LABELS = ("agree", "disagree", "discuss", "unrelated")
-MODEL_PATH = Path(__file__).resolve().parent / "data" / "stance-fnc1.safetensors"
+MODEL_PATH = Path(__file__).resolve().parent / "data" / "stance-features.safetensors"
 
 SCALAR_FEATURES = (
     "max_sim",
@@ -53,6 +53,11 @@ SCALAR_FEATURES = (
     "refute_related",
     "hedge_related",
     "question_headline",
+    "question_best",
+    "report_best",
+    "report_headline",
+    "negation_difference",
+    "single_sentence",
 )
 _NEGATION = ("not", "no", "never", "n't", "none", "nobody", "nothing", "neither")
 
@@ -140,6 +145,11 @@ def pair_features(
         "refute_related": _count(related, lexical.REFUTE),
         "hedge_related": _count(related, lexical.HEDGE),
         "question_headline": float("?" in headline),
+        "question_best": float("?" in best_text),
+        "report_best": _count(best_text, lexical.REPORT),
+        "report_headline": _count(headline, lexical.REPORT),
+        "negation_difference": _negations(best_text) - _negations(headline),
+        "single_sentence": float(len(sentences) == 1),
     }
     best_vector = sentence_vectors[best]
     vector = np.concatenate(
@@ -164,11 +174,14 @@ class StanceModel:
     b2: np.ndarray
     bias: np.ndarray
     metadata: dict[str, str]
+    # Calibration: logits are divided by it, so that probabilities match how often the
+    # model is right on held-back claims (train.calibrate).
+    temperature: np.ndarray = field(default_factory=lambda: np.ones(1, dtype=np.float32))
 
     def probabilities(self, features: np.ndarray) -> np.ndarray:
         x = (np.atleast_2d(features) - self.mean) / self.std
         hidden = np.maximum(x @ self.w1 + self.b1, 0.0)
-        logits = hidden @ self.w2 + self.b2 + self.bias
+        logits = (hidden @ self.w2 + self.b2 + self.bias) / float(self.temperature[0])
         logits -= logits.max(axis=1, keepdims=True)
         exp = np.exp(logits)
         return np.asarray(exp / exp.sum(axis=1, keepdims=True))
@@ -181,7 +194,7 @@ class StanceModel:
 
         tensors = {
             name: np.ascontiguousarray(getattr(self, name), dtype=np.float32)
-            for name in ("mean", "std", "w1", "b1", "w2", "b2", "bias")
+            for name in ("mean", "std", "w1", "b1", "w2", "b2", "bias", "temperature")
         }
         path.parent.mkdir(parents=True, exist_ok=True)
         save_file(tensors, str(path), metadata=self.metadata)

@@ -1,10 +1,11 @@
-"""Train the stance classifier on FNC-1 and write it as safetensors.
+"""Train the stance classifier on FNC-1, ARC and Emergent and write it as safetensors.
 
-    python -m factcheck.matching.train --data ../shared/data/fnc1 --out model.safetensors
+    python -m factcheck.matching.train [--fnc DIR] [--arc DIR] [--emergent CSV] [--out FILE]
 
-Bodies are split by id (seeded): 70% train, 10% validation (early stopping and the
-per-class bias), 20% dev (reported, never trained on). The dev scores go into the file's
-metadata and docs/engine.md.
+Each corpus is split as `devsets` splits it (Emergent by claim; FNC-1 and ARC by body and
+headline): the train parts are trained on, a tenth of their claims held back for early
+stopping, the per-class bias and the calibration temperature; the dev parts are only scored,
+and their scores go into the file's metadata and docs/engine.md.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
-from factcheck.matching import ENGINE_VERSION
-from factcheck.matching.fnc import Pair, build_features, read_bodies, read_stances
+from factcheck.matching import devsets
+from factcheck.matching.devsets import Example
+from factcheck.matching.fnc import Pair, build_features
 from factcheck.matching.metrics import score
 from factcheck.matching.stance_model import LABELS, MODEL_PATH, SCALAR_FEATURES, StanceModel
 
@@ -30,27 +32,6 @@ def _parts(keys: list[str], seed: int) -> dict[str, int]:
         keys[i]: 0 if rank < 0.7 * n else (1 if rank < 0.8 * n else 2)
         for rank, i in enumerate(order)
     }
-
-
-def split_pairs(
-    pairs: list[Pair], seed: int, *, strict: bool = False
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Split by body id. `strict` also splits headlines (the claims): a pair belongs to a part
-    only when its body and its headline both do, and mixed pairs are left out, so dev claims
-    and dev bodies were never seen in training (as in FNC-1's own test set)."""
-    bodies = sorted({p.body_id for p in pairs}, key=lambda b: int(b) if b.isdigit() else b)
-    body_part = _parts(bodies, seed)
-    if strict:
-        headline_part = _parts(sorted({p.headline for p in pairs}), seed + 1)
-        parts = np.array(
-            [
-                body_part[p.body_id] if body_part[p.body_id] == headline_part[p.headline] else -1
-                for p in pairs
-            ]
-        )
-    else:
-        parts = np.array([body_part[p.body_id] for p in pairs])
-    return np.where(parts == 0)[0], np.where(parts == 1)[0], np.where(parts == 2)[0]
 
 
 def _train_network(
@@ -122,11 +103,13 @@ def _export(net: object, mean: np.ndarray, std: np.ndarray) -> StanceModel:
 
 
 def tune_bias(model: StanceModel, x_val: np.ndarray, y_val: np.ndarray) -> np.ndarray:
+    return tune_bias_logits(np.log(np.maximum(model.probabilities(x_val), 1e-12)), y_val)
+
+
+def tune_bias_logits(logits: np.ndarray, y_val: np.ndarray) -> np.ndarray:
     """Per-class logit offsets that raise validation macro-F1 (rare classes are
     under-predicted by a network trained on skewed data)."""
     gold = [LABELS[i] for i in y_val]
-    probabilities = model.probabilities(x_val)
-    logits = np.log(np.maximum(probabilities, 1e-12))
     bias = np.zeros(len(LABELS), dtype=np.float32)
 
     def f1_with(b: np.ndarray) -> float:
@@ -144,36 +127,100 @@ def tune_bias(model: StanceModel, x_val: np.ndarray, y_val: np.ndarray) -> np.nd
     return bias
 
 
+def calibrate(model: StanceModel, x_val: np.ndarray, y_val: np.ndarray) -> float:
+    return calibrate_logits(np.log(np.maximum(model.probabilities(x_val), 1e-12)), y_val)
+
+
+def calibrate_logits(logits: np.ndarray, y_val: np.ndarray) -> float:
+    """The temperature that makes validation probabilities honest (least log-loss), so a
+    reading's confidence can be compared with a floor."""
+    best, best_loss = 1.0, float("inf")
+    for t in np.linspace(0.5, 3.0, 51):
+        z = logits / t
+        z = z - z.max(axis=1, keepdims=True)
+        p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+        loss = -float(np.mean(np.log(np.maximum(p[np.arange(len(y_val)), y_val], 1e-12))))
+        if loss < best_loss:
+            best, best_loss = float(t), loss
+    return best
+
+
+def _corpus(args: argparse.Namespace, which: str) -> dict[str, list[Example]]:
+    """Each corpus's examples of one part (devsets: split by claim, body and headline)."""
+    found: dict[str, list[Example]] = {}
+    if args.fnc:
+        found["fnc1"] = devsets.fnc_format(
+            args.fnc / "train_bodies.csv", args.fnc / "train_stances.csv", which, "fnc1"
+        )
+    if args.arc:
+        found["arc"] = devsets.fnc_format(
+            args.arc / "arc_bodies.csv", args.arc / "arc_stances_train.csv", which, "arc"
+        )
+    if args.emergent:
+        found["emergent"] = devsets.emergent(args.emergent, which)
+    return found
+
+
+def _as_pairs(name: str, examples: list[Example]) -> tuple[list[Pair], dict[str, str]]:
+    """FNC-style pairs over one body table (Emergent's headline is its own one-line body)."""
+    bodies: dict[str, str] = {}
+    pairs = []
+    for e in examples:
+        body_id = f"{name}:{e.body or e.text}"
+        bodies[body_id] = e.text
+        pairs.append(Pair(e.claim, body_id, e.label))
+    return pairs, bodies
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    shared = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+    parser.add_argument("--fnc", type=Path, default=shared / "fnc1", help="FNC-1 folder")
+    parser.add_argument("--arc", type=Path, default=shared / "arc", help="ARC folder")
     parser.add_argument(
-        "--data",
+        "--emergent",
         type=Path,
-        required=True,
-        help="folder with train_bodies.csv and train_stances.csv",
+        default=shared / "emergent" / "emergent-train.csv",
+        help="Emergent train CSV",
     )
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--epochs", type=int, default=40)
     parser.add_argument("--hidden", type=int, default=128)
     parser.add_argument(
-        "--strict",
-        action="store_true",
-        help="split headlines too (dev claims unseen); for evaluation",
+        "--emergent-weight", type=int, default=3, help="times each Emergent pair is repeated"
     )
     args = parser.parse_args(argv)
+    for name in ("fnc", "arc", "emergent"):
+        path = getattr(args, name)
+        if path is not None and not path.exists():
+            raise SystemExit(f"--{name}: {path} does not exist")
 
     started = time.time()
-    bodies = read_bodies(args.data / "train_bodies.csv")
-    pairs, _ = read_stances(args.data / "train_stances.csv")
-    print(f"{len(pairs)} pairs, {len(bodies)} bodies", flush=True)
+    train_parts = _corpus(args, "train")
+    dev_parts = _corpus(args, "dev")
+    pairs: list[Pair] = []
+    bodies: dict[str, str] = {}
+    groups: list[str] = []
+    for name, examples in train_parts.items():
+        repeat = args.emergent_weight if name == "emergent" else 1
+        more, texts = _as_pairs(name, examples)
+        bodies.update(texts)
+        for _ in range(repeat):
+            pairs += more
+            groups += [f"{name}:{e.group}" for e in examples]
+        print(
+            f"{name}: {len(examples)} train pairs (x{repeat}), {len(dev_parts[name])} dev pairs",
+            flush=True,
+        )
     features = build_features(pairs, bodies, progress=lambda m: print("  " + m, flush=True))
     labels = np.array([LABELS.index(p.stance) for p in pairs])
-    train, val, dev = split_pairs(pairs, args.seed, strict=args.strict)
-    print(
-        f"split by body{' and headline' if args.strict else ''}: {len(train)} train, "
-        f"{len(val)} validation, {len(dev)} dev pairs"
-    )
+    # Validation (early stopping, per-class bias, calibration): a tenth of the training
+    # claims, by a seeded shuffle of the claims; dev parts are never touched here.
+    held = _parts(sorted(set(groups)), args.seed)
+    is_val = np.array([held[g] == 1 for g in groups])
+    train, val = np.where(~is_val)[0], np.where(is_val)[0]
+    print(f"{len(train)} training rows, {len(val)} validation rows", flush=True)
     model, val_f1 = _train_network(
         features[train],
         labels[train],
@@ -185,23 +232,28 @@ def main(argv: list[str] | None = None) -> None:
     )
     bias = tune_bias(model, features[val], labels[val])
     tuned = StanceModel(**{**model.__dict__, "bias": bias})
-    dev_scores = score([LABELS[i] for i in labels[dev]], tuned.predict(features[dev]))
-    print("dev split (never seen in training):")
-    print(dev_scores.report())
+    temperature = calibrate(tuned, features[val], labels[val])
+    tuned = StanceModel(**{**tuned.__dict__, "temperature": np.array([temperature], "f4")})
+    print(f"calibration temperature {temperature:.2f}")
+    reports = {}
+    for name, examples in dev_parts.items():
+        dev_pairs, dev_bodies = _as_pairs(name, examples)
+        dev_x = build_features(dev_pairs, dev_bodies)
+        result = score([p.stance for p in dev_pairs], tuned.predict(dev_x))
+        print(f"{name} dev ({len(dev_pairs)} pairs, never trained on):")
+        print(result.report())
+        reports[name] = {
+            "fnc_score": result.fnc_score,
+            "macro_f1": result.macro_f1,
+            "f1": result.f1,
+        }
     metadata = {
         "labels": json.dumps(LABELS),
         "scalar_features": json.dumps(SCALAR_FEATURES),
-        "engine_version": ENGINE_VERSION,
-        "trained_on": "FNC-1 train, 70% of bodies" + (" and headlines" if args.strict else ""),
+        "trained_on": ", ".join(f"{n} train part" for n in train_parts),
         "split_seed": str(args.seed),
         "validation_macro_f1": f"{val_f1:.4f}",
-        "dev_scores": json.dumps(
-            {
-                "fnc_score": dev_scores.fnc_score,
-                "macro_f1": dev_scores.macro_f1,
-                "f1": dev_scores.f1,
-            }
-        ),
+        "dev_scores": json.dumps(reports),
     }
     final = StanceModel(**{**tuned.__dict__, "metadata": metadata})
     final.save(args.out)

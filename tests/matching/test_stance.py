@@ -151,7 +151,7 @@ def test_every_passage_gets_its_own_reading() -> None:
     found = readings(claim, text, published=date(2024, 10, 22))
     by_rule = {r.features["rule"]: r.stance for r in found}
     assert by_rule == {
-        "denial in the passage": "contradicts",
+        "denial of the claim's proposition": "contradicts",
         "figure repeats the claim's": "supports",
     }
     for r in found:

@@ -1,0 +1,154 @@
+"""Alignment before polarity: non-answers, denials of other propositions, negation scope,
+hedge scope. Cases written for the classes of error seen on held-out data, on stories of
+their own."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from factcheck.matching import lexical, polarity
+from factcheck.matching.stance import ClaimSpec, readings
+
+
+def _stances(claim: str, text: str, **kw: object) -> list[str]:
+    return [r.stance for r in readings(ClaimSpec(text=claim, **kw), text)]  # type: ignore[arg-type]
+
+
+def _hedges(claim: str, text: str) -> list[str]:
+    span = polarity.aligned_clause(claim, text, {})
+    hits = lexical.find_cues(text, lexical.CUES["hedge"])
+    return [h.cue for h in polarity.hedges_in(claim, text, hits, span)]
+
+
+def test_lemmas_join_inflections():
+    assert {"send", "fight", "troop", "deploy"} <= polarity.lemmas(
+        "They sent troops who fought; others were deployed"
+    )
+
+
+@pytest.mark.parametrize(
+    ("claim", "verbs"),
+    [
+        ("North Korea has sent about 10,000 troops to Russia.", {"send"}),
+        ("The striker was sold to Madrid for 80 million euros.", {"sell"}),
+        ("Apple will sell 19 million watches in 2015.", {"sell"}),
+        ("Troops were in the Kursk region by November.", set()),
+    ],
+)
+def test_a_claims_predicate_is_its_content_verbs(claim, verbs):
+    assert polarity.predicate(claim) == verbs
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The ministry neither confirmed nor denied that the minister had resigned.",
+        "A spokesman declined to confirm or deny that the minister had resigned.",
+        "The ministry did not deny that the minister had resigned.",
+        "Asked about the resignation, the ministry would not deny it.",
+    ],
+)
+def test_a_non_answer_is_no_denial(text):
+    stances = _stances("The health minister has resigned.", text)
+    assert "contradicts" not in stances
+    assert (
+        not polarity.real_denials(text, lexical.find_cues(text, lexical.CUES["denial"]))
+        or "neither" not in text
+    )
+
+
+@pytest.mark.parametrize(
+    ("claim", "text"),
+    [
+        (
+            "Foreign troops have fought government forces in the border region.",
+            "The defence ministry denied sending any troops to the border region.",
+        ),
+        (
+            "Shares of the carmaker fell 11% on Monday.",
+            "The carmaker strongly rejected any allegation that it had been negligent.",
+        ),
+        (
+            "The mayor was arrested on corruption charges.",
+            "The mayor's office dismissed claims that he had taken bribes as baseless.",
+        ),
+    ],
+)
+def test_a_denial_of_another_proposition_does_not_contradict(claim, text):
+    assert "contradicts" not in _stances(claim, text)
+
+
+@pytest.mark.parametrize(
+    ("claim", "text"),
+    [
+        (
+            "The army has sent troops to the border.",
+            "The government denied sending any troops to the border.",
+        ),
+        (
+            "The singer has died.",
+            "The report that the singer has died is a hoax, her agent said.",
+        ),
+        (
+            "The fire at the warehouse was caused by arson.",
+            "Investigators said the fire at the warehouse was not caused by arson.",
+        ),
+        ("The actor is dead.", "The actor is not dead, his family said on Sunday."),
+    ],
+)
+def test_a_denial_or_negation_of_the_claims_own_proposition_contradicts(claim, text):
+    assert readings(ClaimSpec(text=claim), text)[0].stance == "contradicts"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police have not said what caused the fire at the warehouse.",
+        "Investigators have not commented on whether arson caused the fire.",
+        "Fire officials did not immediately confirm the cause of the warehouse fire.",
+    ],
+)
+def test_a_negated_non_answer_is_not_a_contradiction(text):
+    assert "contradicts" not in _stances("The fire at the warehouse was caused by arson.", text)
+
+
+def test_a_denial_older_than_the_claim_only_discusses():
+    claim = ClaimSpec(text="The army has sent troops to the border.", as_of=date(2024, 5, 20))
+    text = "On 2 May the government denied sending any troops to the border."
+    stances = [r.stance for r in readings(claim, text, published=date(2024, 5, 3))]
+    assert "contradicts" not in stances
+
+
+def test_a_hedge_in_another_clause_does_not_hedge_the_claim():
+    claim = "The first ships have arrived at the port."
+    assert _hedges(claim, "The first ships have arrived at the port, and more may come.") == []
+    assert _hedges(claim, "The first ships may have arrived at the port.") == ["may"]
+
+
+def test_a_conditional_opening_hedges_the_sentence():
+    claim = "The transfer marks the arrival of ground forces."
+    assert "if" in _hedges(
+        claim, "If confirmed, the transfer would mark the arrival of ground forces."
+    )
+
+
+def test_a_modal_the_claim_itself_uses_is_not_a_hedge():
+    claim = "Apple will sell 19 million watches in 2015."
+    assert (
+        _hedges(claim, "Apple will sell about 19 million watches in 2015, one analyst said.") == []
+    )
+    assert _hedges("Apple sold 19 million watches in 2015.", "Apple will sell 19 million watches.")
+
+
+def test_a_share_of_something_else_is_not_compared():
+    claim = ClaimSpec(
+        text="Shares of the carmaker fell about 11% on Monday.", as_of=date(2024, 3, 4)
+    )
+    text = (
+        "The recall covers 40,000 cars, less than one percent of the cars the company has sold, "
+        "the regulator said on Monday."
+    )
+    stances = [r.stance for r in readings(claim, text, published=date(2024, 3, 4))]
+    assert "contradicts" not in stances
