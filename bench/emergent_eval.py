@@ -31,6 +31,7 @@ from factcheck.matching.passages import split_sentences  # noqa: E402
 from factcheck.matching.stance import ClaimSpec, readings  # noqa: E402
 
 TO_FNC = {"supports": "agree", "contradicts": "disagree", "discusses": "discuss"}
+TO_PRODUCT = {v: k for k, v in TO_FNC.items()}
 NEAR = 0.3  # as services.matching.MIN_SIMILARITY
 CANDIDATES = 20
 
@@ -60,6 +61,7 @@ def main() -> None:
         at += len(sentences[h])
 
     gold, paired, matched = [], [], []
+    confidences: list[float] = []
     cross = 0
     for e in examples:
         spans, vectors = sentences[e.text], sentence_vectors[e.text]
@@ -73,7 +75,9 @@ def main() -> None:
         gold.append(e.label)
         paired.append(TO_FNC.get(own.stance, "unrelated"))
         found = _match(e.text, spans, vectors, claims, claim_vectors)
-        matched.append(TO_FNC.get(found.get(e.claim, ("unrelated", ""))[0], "unrelated"))
+        mine = found.get(e.claim, ("unrelated", "", 0.0))
+        matched.append(TO_FNC.get(mine[0], "unrelated"))
+        confidences.append(mine[2])
         others = [c for c, s in found.items() if c != e.claim and s[0] == "contradicts"]
         cross += bool(others)
         if args.wrong:
@@ -98,9 +102,22 @@ def main() -> None:
         f"({100 * cross / len(examples):.1f}%)"
     )
     print("predicted (match):", dict(Counter(matched)))
+    print("\nreliability of decisive readings (match): confidence -> share right")
+    for low, high in ((0.0, 0.5), (0.5, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.01)):
+        for label in ("agree", "disagree"):
+            picked = [
+                g == p
+                for g, p, c in zip(gold, matched, confidences, strict=True)
+                if p == label and low <= c < high
+            ]
+            if picked:
+                print(
+                    f"  {TO_PRODUCT[label]:11} {low:.1f}-{min(high, 1):.1f}: "
+                    f"{sum(picked)}/{len(picked)} = {sum(picked) / len(picked):.2f}"
+                )
 
 
-def _match(text, spans, vectors, claims, claim_vectors) -> dict[str, tuple[str, str]]:
+def _match(text, spans, vectors, claims, claim_vectors) -> dict[str, tuple[str, str, float]]:
     sims = (vectors @ claim_vectors.T).max(axis=0)
     order = [int(i) for i in np.argsort(-sims)[:CANDIDATES] if sims[i] >= NEAR]
     if not order:
@@ -123,7 +140,11 @@ def _match(text, spans, vectors, claims, claim_vectors) -> dict[str, tuple[str, 
         ]
         if results:
             strongest = min(results, key=lambda r: rank[r.stance])
-            found[claims[i]] = (strongest.stance, str(strongest.features.get("rule")))
+            found[claims[i]] = (
+                strongest.stance,
+                str(strongest.features.get("rule")),
+                strongest.confidence,
+            )
     return found
 
 

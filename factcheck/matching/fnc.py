@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 
 from factcheck.matching import embeddings
+from factcheck.matching.features import pair_features
 from factcheck.matching.passages import split_sentences
-from factcheck.matching.stance_model import pair_features
 
 csv.field_size_limit(sys.maxsize)
 

@@ -33,7 +33,7 @@ _CLAUSE_BREAK = re.compile(
     r"\s+(?:said|says|told\s+\w+|added|believes?|estimated|estimates)\s+(?:that\s+)?|"
     r"\s+and\s+(?=that\b|they\b|it\b|he\b|she\b)",
 )
-_NOT_PLACES = frozenset(
+NOT_NAMES = _NOT_PLACES = frozenset(
     """January February March April May June July August September October November December
     Monday Tuesday Wednesday Thursday Friday Saturday Sunday The A An This That Oct Nov Dec
     Sept Sep Jan Feb Mar Apr Jun Jul Aug""".split()

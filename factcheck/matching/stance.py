@@ -24,6 +24,9 @@ from typing import Any
 import numpy as np
 
 from factcheck.matching import embeddings, lexical, polarity
+from factcheck.matching.features import LABELS
+from factcheck.matching.learned import SHORT_TEXT
+from factcheck.matching.learned import read as learned_read
 from factcheck.matching.passages import Span, split_sentences
 from factcheck.matching.quantities import (
     Agreement,
@@ -34,6 +37,7 @@ from factcheck.matching.quantities import (
     extract_quantities,
 )
 from factcheck.matching.scope import (
+    NOT_NAMES,
     Scope,
     claim_of_presence,
     claim_scope,
@@ -42,7 +46,6 @@ from factcheck.matching.scope import (
     scope_of,
     statement_date,
 )
-from factcheck.matching.stance_model import LABELS, pair_features, stance_model
 
 SUPPORTS = "supports"
 CONTRADICTS = "contradicts"
@@ -65,7 +68,6 @@ MAX_READINGS = 6
 SUBJECT_COVERAGE = 0.3  # of the claim's words in a share's or a sum's clause
 UNNAMED_UNITS = frozenset({"percent", "usd"})
 BLANKET_SIMILARITY = 0.6  # a text this close to the claim somewhere reports it
-SHORT_TEXT = 2  # sentences: a headline or a one-line statement
 SHORT_COVERAGE = 0.15  # of what sets the claim apart, in a short text
 SHORT_SIMILARITY = 0.5  # or this close, with the classifier relating them
 SHORT_UNRELATED = 0.3
@@ -144,8 +146,9 @@ def readings(
         sentence_vectors = embeddings.encode([s.text for s in spans])
     if claim_vector is None:
         claim_vector = embeddings.encode([claim.text])[0]
-    features = pair_features(claim.text, claim_vector, [s.text for s in spans], sentence_vectors)
-    probabilities = stance_model().probabilities(features.vector)[0]
+    probabilities, features = learned_read(
+        claim.text, claim_vector, [s.text for s in spans], sentence_vectors
+    )
     learned = _FROM_FNC[LABELS[int(probabilities.argmax())]]
     base: dict[str, Any] = {
         "similarity": round(float(features.scalars["max_sim"]), 3),
@@ -277,17 +280,21 @@ def readings(
 @lru_cache(maxsize=20_000)
 def _names_all(claim: str, text: str) -> bool:
     """Whether `text` names at least half of the names in the claim, by any word of each
-    ("Foley" for "James Wright Foley", "North" for "North Korean")."""
+    ("Foley" for "James Wright Foley"; "Russia" for "Russian": the first five letters).
+    Months and weekdays are not names."""
     names = [
         parts
         for name in lexical.entities(claim)
-        if (parts := [p for p in name.split() if len(p) >= 3])
+        if (parts := [p for p in name.split() if len(p) >= 3 and p.title() not in NOT_NAMES])
     ]
     if not names:
         return True
     words = {w for name in lexical.entities(text) for w in name.split()}
     words |= set(lexical.tokens(text))
-    named = sum(any(p in words for p in parts) for parts in names)
+    stems = {w[:5] for w in words if len(w) >= 5}
+    named = sum(
+        any(p in words or (len(p) >= 5 and p[:5] in stems) for p in parts) for parts in names
+    )
     return named >= 1 and 2 * named >= len(names)
 
 

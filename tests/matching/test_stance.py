@@ -8,8 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from factcheck.matching.cross import MODEL_PATH, CrossModel, token_vectors
+from factcheck.matching.features import LABELS, SCALAR_FEATURES
 from factcheck.matching.stance import ClaimSpec, assess
-from factcheck.matching.stance_model import LABELS, MODEL_PATH, SCALAR_FEATURES, StanceModel
 
 SEED = (Path(__file__).resolve().parents[2] / "seeds" / "000_40f7a8c0a409f1f5.txt").read_text()
 SEED_DATE = date(2024, 10, 30)
@@ -19,12 +20,14 @@ def test_the_shipped_model_is_small_safe_and_matches_the_features() -> None:
     assert MODEL_PATH.stat().st_size < 2_000_000
     header_length = int.from_bytes(MODEL_PATH.read_bytes()[:8], "little")
     assert MODEL_PATH.read_bytes()[8:9] == b"{" and header_length > 0  # safetensors, no pickle
-    model = StanceModel.load()
-    assert model.w1.shape[0] == len(SCALAR_FEATURES) + 2 * 384
-    assert "dev_scores" in model.metadata
-    probabilities = model.probabilities(np.zeros((2, model.w1.shape[0]), dtype=np.float32))
-    assert probabilities.shape == (2, len(LABELS))
-    assert np.allclose(probabilities.sum(axis=1), 1.0)
+    model = CrossModel.load()
+    assert model.weights["proj_w"].shape[0] == 384
+    assert model.mean.shape == (len(SCALAR_FEATURES),)
+    assert "emergent" in model.metadata["dev_scores"] and model.temperature > 0
+    claim, passage = token_vectors(["Troops were sent.", "No troops were sent, it said."])
+    probabilities = model.probabilities(claim, passage, np.zeros(len(SCALAR_FEATURES), "f4"))
+    assert probabilities.shape == (len(LABELS),)
+    assert np.isclose(probabilities.sum(), 1.0)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,80 @@
+"""The learned reading of a (claim, text) pair: one entry point for the stance rules, the
+benchmarks and the FNC-format predictor. Probabilities are calibrated, in `LABELS` order
+(agree, disagree, discuss, unrelated).
+
+Two readers, each where it reads best on the dev sets (docs/engine.md):
+- a short text (a headline, a one-line statement: `SHORT_TEXT` sentences or fewer) goes to
+  the cross-attention reader (`cross.py`): the claim's tokens against the text's;
+- an article goes to the feature reader (`feature_model.py`), whose whole-text opinion the
+  passage rules use; `predict_pairs` classifies whole FNC-format bodies with the cross
+  reader, the better of the two at that task.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from factcheck.matching import cross, embeddings
+from factcheck.matching.feature_model import stance_model as feature_model
+from factcheck.matching.features import LABELS, SCALAR_FEATURES, PairFeatures, pair_features
+from factcheck.matching.fnc import Pair
+from factcheck.matching.passages import split_sentences
+
+SHORT_TEXT = 2  # sentences
+
+
+def read(
+    claim: str,
+    claim_vector: np.ndarray,
+    sentences: Sequence[str],
+    sentence_vectors: np.ndarray,
+) -> tuple[np.ndarray, PairFeatures]:
+    """Calibrated probabilities (in `LABELS` order) and the pair's features."""
+    features = pair_features(claim, claim_vector, sentences, sentence_vectors)
+    if len(sentences) > SHORT_TEXT:
+        return feature_model().probabilities(features.vector)[0], features
+    chosen = [sentences[i] for i in cross.passage_indexes(features.similarities)]
+    vectors = cross.token_vectors([claim, *chosen])
+    probabilities = cross.cross_model().probabilities(
+        vectors[0], cross.passage_tokens(vectors[1:]), features.vector[: len(SCALAR_FEATURES)]
+    )
+    return probabilities, features
+
+
+def predict_pairs(
+    pairs: Sequence[Pair],
+    bodies: dict[str, str],
+    *,
+    progress: Callable[[str], None] | None = None,
+) -> list[str]:
+    """FNC labels for (headline, body) pairs; every body and headline is encoded once."""
+    say = progress or (lambda message: None)
+    body_ids = sorted({p.body_id for p in pairs})
+    sentences = {b: [s.text for s in split_sentences(bodies[b])] or [bodies[b]] for b in body_ids}
+    flat = [s for b in body_ids for s in sentences[b]]
+    say(f"embedding {len(flat)} body sentences from {len(body_ids)} bodies")
+    flat_vectors = embeddings.encode(flat, batch_size=128)
+    body_vectors, at = {}, 0
+    for b in body_ids:
+        body_vectors[b] = flat_vectors[at : at + len(sentences[b])]
+        at += len(sentences[b])
+    headlines = sorted({p.headline for p in pairs})
+    headline_vectors = dict(zip(headlines, embeddings.encode(headlines), strict=True))
+    model = cross.cross_model()
+    labels = []
+    for n, pair in enumerate(pairs):
+        if n and n % 1000 == 0:
+            say(f"pairs {n}/{len(pairs)}")
+        parts = sentences[pair.body_id]
+        features = pair_features(
+            pair.headline, headline_vectors[pair.headline], parts, body_vectors[pair.body_id]
+        )
+        chosen = [parts[i] for i in cross.passage_indexes(features.similarities)]
+        vectors = cross.token_vectors([pair.headline, *chosen])
+        p = model.probabilities(
+            vectors[0], cross.passage_tokens(vectors[1:]), features.vector[: len(SCALAR_FEATURES)]
+        )
+        labels.append(LABELS[int(np.argmax(p))])
+    return labels
