@@ -15,7 +15,7 @@ from django.db.models import F
 from pgvector.django import CosineDistance
 
 from factcheck.facts.models import Claim, Speaker
-from factcheck.matching import embeddings, lexical
+from factcheck.matching import cross, embeddings, lexical
 from factcheck.matching.attribution import (
     Attribution,
     KnownSpeaker,
@@ -23,6 +23,7 @@ from factcheck.matching.attribution import (
     find_attributions,
     speaker_for_span,
 )
+from factcheck.matching.learned import SHORT_TEXT
 from factcheck.matching.passages import Span, split_sentences
 from factcheck.matching.quantities import Bound, Quantity
 from factcheck.matching.stance import (
@@ -164,6 +165,9 @@ def text_screen(
     if not claims:
         return []
     terms = lexical.distinctive_terms([c.text for c in claims])
+    if len(spans) <= SHORT_TEXT:
+        # The cross reader reads a short text against each claim: encode them in one batch.
+        cross.token_vectors([*(c.text for c in claims), *(s.text for s in spans)])
     index = speaker_index()
     attributions = find_attributions(text, index)
     speakers = speakers_named(attributions)
