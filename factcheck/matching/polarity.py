@@ -20,6 +20,7 @@ Cue lists live in data/cues.json.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections.abc import Iterable
@@ -50,6 +51,7 @@ def _pipeline() -> Any:
             if _nlp is None:
                 import spacy
 
+                logging.getLogger("spacy").setLevel(logging.WARNING)
                 nlp = spacy.blank("en")
                 nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
                 nlp.initialize()

@@ -399,6 +399,12 @@ def _read_passage(
         if top == CONTRADICTS and probs[CONTRADICTS] >= SHORT_CONTRADICTS and negative and on_topic:
             return result(CONTRADICTS, "classifier, with a refutation in the text")
         if top == SUPPORTS and not hedges:
+            if (
+                not event_claim
+                and weights
+                and lexical.coverage(weights, passage.text) < (SPECIFIC_COVERAGE)
+            ):
+                return result(DISCUSSES, "the claim's figure and what sets it apart are missing")
             if not event_claim:
                 # The event without its figure: support, held below a figure's certainty.
                 explanation["rule"] = "classifier (the claim's figure is not in the text)"

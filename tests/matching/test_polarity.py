@@ -152,3 +152,20 @@ def test_a_share_of_something_else_is_not_compared():
     )
     stances = [r.stance for r in readings(claim, text, published=date(2024, 3, 4))]
     assert "contradicts" not in stances
+
+
+def test_a_headline_without_the_claims_figure_or_specifics_does_not_support_it():
+    claims = [
+        "Between 8 and 13 October 2024, Russian navy ships carried about 1,500 North Korean "
+        "special forces troops to Vladivostok.",
+        "A small number of North Korean troops are already in Russia's Kursk region.",
+    ]
+    terms = lexical.distinctive_terms(claims)
+    text = (
+        "NATO's chief said on Monday that North Korean troops have been sent to Russia and "
+        "that North Korean military units have been deployed to the Kursk region."
+    )
+    transfer = ClaimSpec(
+        text=claims[0], as_of=date(2024, 10, 18), terms=tuple(sorted(terms[0].items()))
+    )
+    assert "supports" not in [r.stance for r in readings(transfer, text)]
