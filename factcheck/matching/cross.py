@@ -50,12 +50,12 @@ def token_vectors(texts: Sequence[str]) -> list[np.ndarray]:
     with _cache_lock:
         for text, vectors in zip(missing, fresh, strict=True):
             _cache[text] = vectors
-        found = {t: _cache[t] if t in _cache else None for t in texts}
+        found = [_cache[t] for t in texts]
         for text in texts:
             _cache.move_to_end(text)
         while len(_cache) > CACHE_TEXTS:
             _cache.popitem(last=False)
-    return [v for t in texts if (v := found[t]) is not None]
+    return found
 
 
 def passage_indexes(similarities: np.ndarray) -> list[int]:

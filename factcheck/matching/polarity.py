@@ -101,8 +101,8 @@ def predicate(claim: str) -> frozenset[str]:
     for i, t in enumerate(toks):
         if t.lemma in _AUXILIARIES or t.text in lexical.STOPWORDS or not t.text.isalpha():
             continue
-        if i and toks[i - 1].capitalised is False and t.capitalised and i > 0:
-            continue  # a name
+        if i and t.capitalised and not toks[i - 1].capitalised:
+            continue  # a name inside the sentence
         inflected = t.lemma != t.text and t.text not in (t.lemma + "s", t.lemma + "es")
         after_verb_word = i > 0 and toks[i - 1].text in _BEFORE_VERB
         if inflected or after_verb_word:
@@ -242,9 +242,8 @@ def negations(text: str, span: tuple[int, int]) -> list[Negation]:
     for i, t in enumerate(toks):
         if t.text not in negators and not t.text.endswith("n't"):
             continue
-        if t.text == "no" and i + 1 < len(toks) and toks[i + 1].text in ("longer", "doubt"):
-            if toks[i + 1].text == "doubt":
-                continue
+        if t.text == "no" and i + 1 < len(toks) and toks[i + 1].text == "doubt":
+            continue  # "no doubt" asserts
         scope = []
         for follower in toks[i + 1 : i + 1 + NEGATION_REACH + 4]:
             if not follower.text.isalnum() and follower.text not in ("-", "'"):
