@@ -193,10 +193,7 @@ def readings(
                 _denials_of(claim, span.text)
                 or (
                     max(similarities) >= BLANKET_SIMILARITY
-                    and any(
-                        polarity.blanket(span.text, d)
-                        for d in polarity.real_denials(span.text, _cues(span.text, _DENIAL))
-                    )
+                    and any(polarity.blanket(span.text, d) for d in _real_denials(span.text))
                 )
             )
             and not _denial_predates(claim, statement_date(span.text, published)[0])
@@ -369,7 +366,7 @@ def _read_passage(
     non_answers = [h for h in polarity.non_answers(passage.text) if polarity.in_span(h, clause)]
     hedges = polarity.hedges_in(claim.text, passage.text, _cues(passage.text, _HEDGE), clause)
     hedges += non_answers
-    denials = polarity.real_denials(passage.text, _cues(passage.text, _DENIAL))
+    denials = _real_denials(passage.text)
     aligned = [d for d in denials if polarity.denial_speaks_to(claim.text, passage.text, d)]
     if hedges:
         explanation["hedges"] = sorted({h.cue for h in hedges})
@@ -437,13 +434,14 @@ def _read_passage(
     return result(DISCUSSES, "classifier" if learned else "mentions the claim")
 
 
+def _real_denials(text: str) -> list[lexical.CueHit]:
+    """Denial cues in `text` that are not part of a non-answer."""
+    return polarity.real_denials(text, _cues(text, _DENIAL))
+
+
 def _denials_of(claim: ClaimSpec, text: str) -> list[lexical.CueHit]:
     """Denials in `text` of the claim's own proposition (not of something near it)."""
-    return [
-        d
-        for d in polarity.real_denials(text, _cues(text, _DENIAL))
-        if polarity.denial_speaks_to(claim.text, text, d)
-    ]
+    return [d for d in _real_denials(text) if polarity.denial_speaks_to(claim.text, text, d)]
 
 
 def _denial_predates(claim: ClaimSpec, said_on: date | None) -> bool:
