@@ -137,6 +137,45 @@ def carries(words: Iterable[str], text_lemmas: frozenset[str]) -> bool:
     return False
 
 
+@lru_cache(maxsize=50_000)
+def _text_forms(text: str) -> frozenset[str]:
+    """A text's content words as light stems, and as the stems of their lemmas ("fought"
+    gives "fight")."""
+    forms = set(lexical.content_stems(text))
+    forms.update(
+        lexical.stem(t.lemma)
+        for t in tokens(text)
+        if t.text.isalpha() and t.text not in lexical.STOPWORDS
+    )
+    return frozenset(forms)
+
+
+@lru_cache(maxsize=20_000)
+def _term_forms(term: str) -> frozenset[str]:
+    """The forms that carry a claim's word (a light stem): itself, its lemma's stem, and
+    the stems of the other words of its class (data/cues.json)."""
+    forms = {term}
+    toks = tokens(term)
+    if len(toks) == 1:
+        forms.add(lexical.stem(toks[0].lemma))
+    for group in _CLASSES:
+        stems = {lexical.stem(word) for word in group}
+        if forms & (stems | group):
+            forms |= stems
+    return frozenset(forms)
+
+
+def coverage(weights: dict[str, float], text: str) -> float:
+    """Share of the weight of `weights` (claim words as light stems) that `text` carries:
+    the word itself, another form of it ("fought" for "fight") or a word of its class
+    ("soldiers" for "troops", "clashed" for "fought")."""
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    present = _text_forms(text)
+    return sum(w for s, w in weights.items() if not _term_forms(s).isdisjoint(present)) / total
+
+
 _BREAKS = re.compile("|".join(re.escape(b) for b in CUES["clause_breaks"]))
 
 
@@ -157,7 +196,7 @@ def aligned_clause(claim: str, text: str, weights: dict[str, float]) -> tuple[in
     wanted = weights or {s: 1.0 for s in lexical.content_stems(claim)}
     best, best_score = (0, len(text)), -1.0
     for start, end in clauses(text):
-        score = lexical.coverage(wanted, text[start:end])
+        score = coverage(wanted, text[start:end])
         if carries(predicate(claim), lemmas(text[start:end])):
             score += 0.5
         if score > best_score:
@@ -325,10 +364,15 @@ def hedges_in(
     own = lexical.find_cues(claim, (*CUES["modal"], "expected to", "plans to"))
     own_cues = {h.cue for h in own}
     opening = text.lstrip().lower()
+    denied = [
+        d for d in real_denials(text, lexical.find_cues(text, CUES["denial"])) if in_span(d, span)
+    ]
     kept = []
     for hit in hedges:
         if hit.cue in own_cues:
             continue
+        if any(d.end <= hit.start for d in denied):
+            continue  # inside what is denied: "denies it will cut off customers"
         if in_span(hit, span) or (hit.cue == "if" and opening.startswith("if ")):
             kept.append(hit)
     return kept

@@ -163,12 +163,12 @@ def readings(
     weights = dict(claim.terms)
     similarities = [float(s) for s in features.similarities]
     scores = [
-        sim + (lexical.coverage(weights, span.text) if weights else 0.0)
+        sim + (polarity.coverage(weights, span.text) if weights else 0.0)
         for sim, span in zip(similarities, spans, strict=True)
     ]
     best_index = int(np.argmax(scores)) if weights else features.best_sentence
     shares = [
-        lexical.coverage(weights, " ".join(spans[j].text for j in _window(i, spans)))
+        polarity.coverage(weights, " ".join(spans[j].text for j in _window(i, spans)))
         if weights
         else 1.0
         for i in range(len(spans))
@@ -199,6 +199,17 @@ def readings(
             and not _denial_predates(claim, statement_date(span.text, published)[0])
         )
         or (similarities[i] >= PASSAGE_SIMILARITY and says_present(span.text, presence))
+        or (
+            event
+            and similarities[i] >= DENIAL_SIMILARITY
+            and shares[i] >= RELATED_COVERAGE
+            and polarity.negated_predicate(
+                claim.text,
+                span.text,
+                polarity.aligned_clause(claim.text, span.text, weights),
+            )
+            is not None
+        )
     ]
     # Otherwise the text speaks to the claim if the classifier relates them and, among
     # claims on one story, it carries what sets this claim apart from the others. A
@@ -399,7 +410,7 @@ def _read_passage(
             if (
                 not event_claim
                 and weights
-                and lexical.coverage(weights, passage.text) < (SPECIFIC_COVERAGE)
+                and polarity.coverage(weights, passage.text) < SPECIFIC_COVERAGE
             ):
                 return result(DISCUSSES, "the claim's figure and what sets it apart are missing")
             if not event_claim:
@@ -499,7 +510,7 @@ def _speaks_of_subject(claim: ClaimSpec, text: str, reported: Quantity) -> bool:
         ).items()
         if not s[:1].isdigit()
     }
-    return lexical.coverage(words, clause) >= SUBJECT_COVERAGE
+    return polarity.coverage(words, clause) >= SUBJECT_COVERAGE
 
 
 def _counted_figures(

@@ -169,3 +169,43 @@ def test_a_headline_without_the_claims_figure_or_specifics_does_not_support_it()
         text=claims[0], as_of=date(2024, 10, 18), terms=tuple(sorted(terms[0].items()))
     )
     assert "supports" not in [r.stance for r in readings(transfer, text)]
+
+
+def test_coverage_counts_other_forms_and_words_of_a_class():
+    weights = {"fought": 1.0, "kursk": 1.0}
+    assert polarity.coverage(weights, "Soldiers clashed near Kursk") == 1.0
+    assert polarity.coverage({"fight": 1.0}, "they fought on") == 1.0
+    assert polarity.coverage(weights, "Soldiers rested near Kursk") == 0.5
+
+
+def test_a_claims_list_of_detail_and_its_light_verb_weigh_little():
+    claim = (
+        "The army has given the recruits combat training, including in gunnery, radio "
+        "procedure and field medicine."
+    )
+    other = "The army has moved the recruits to the coast."
+    weights = lexical.distinctive_terms([claim, other])[0]
+    assert weights["train"] > 3 * weights["gunnery"]
+    assert weights["train"] > 3 * weights["given"]
+    assert weights["combat"] == weights["train"]
+    # Training without the list speaks to the claim; the list without training does not.
+    assert polarity.coverage(weights, "Recruits began combat training at a base.") > 0.3
+    assert polarity.coverage(weights, "Gunnery and radio procedure were taught.") < 0.3
+
+
+def test_a_modal_inside_what_is_denied_is_no_hedge():
+    text = "The carrier denies it will cut off customers who use the app"
+    assert _hedges("The carrier is cutting off customers who use the app", text) == []
+    assert _hedges("The carrier is cutting off customers", "It may cut off customers") == ["may"]
+
+
+def test_an_article_negating_the_claims_event_in_one_passage_contradicts_it():
+    article = (
+        "The old rail bridge over the river collapsed on Monday, killing two people. "
+        "Some residents speculated on social media that a bomb had brought the bridge down. "
+        "Engineers were at the site by the afternoon and trains were diverted. "
+        '"The collapse was not caused by a bomb," the chief engineer said on Monday. '
+        "Repairs could take months, the rail operator said."
+    )
+    found = _stances("The bridge collapse was caused by a bomb.", article)
+    assert found[0] == "contradicts"
