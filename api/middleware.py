@@ -1,4 +1,5 @@
-"""Refuse oversized request bodies with 413 before anything reads them."""
+"""Request guards: oversized bodies refused with 413 before anything reads them; a database
+or broker that cannot be reached answers 503 JSON, never an HTML 500."""
 
 from __future__ import annotations
 
@@ -27,3 +28,42 @@ class BodySizeLimitMiddleware:
                 status=413,
             )
         return self.get_response(request)
+
+
+class UnavailableMiddleware:
+    """A lost database (or broker) connection is an outage, not a bug: 503 JSON with a
+    Retry-After, wherever it happens (ATOMIC_REQUESTS opens the transaction before the view,
+    so DRF's own handler never sees it)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.db import InterfaceError, OperationalError
+
+        from factcheck.facts.services.jobs import broker_errors
+
+        if isinstance(exception, OperationalError | InterfaceError):
+            part = "database"
+        elif isinstance(exception, broker_errors()):
+            part = "broker"
+        else:
+            return None
+        response = JsonResponse(
+            {"detail": f"The service is unavailable: the {part} cannot be reached. Retry later."},
+            status=503,
+        )
+        response["Retry-After"] = "5"
+        return response
+
+
+def json_server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: JSON under /api/ and for the health checks; Django's page elsewhere."""
+    from django.views.defaults import server_error
+
+    if request.path.startswith(("/api/", "/healthz", "/readyz")):
+        return JsonResponse({"detail": "Internal server error."}, status=500)
+    return server_error(request)

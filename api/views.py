@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpRequest, JsonResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from kombu import Connection
@@ -283,13 +283,15 @@ class StatsView(APIView):
         return Response(serializers.StatsSerializer(data).data)
 
 
+@transaction.non_atomic_requests
 def healthz(request: HttpRequest) -> JsonResponse:
-    """The process is up."""
+    """The process is up; touches nothing else."""
     return JsonResponse({"status": "ok"})
 
 
+@transaction.non_atomic_requests
 def readyz(request: HttpRequest) -> JsonResponse:
-    """The database and the broker answer."""
+    """The database and the broker answer; 503 naming the part that does not."""
     from django.conf import settings
 
     checks: dict[str, str] = {}

@@ -240,8 +240,12 @@ def ensure_redis() -> str:
                     "yes",
                     "--save",
                     "",
+                    # Queued messages survive a restart of Redis or of the machine (the
+                    # check runs are the jobs either way; this spares the reconciler work).
                     "--appendonly",
-                    "no",
+                    "yes",
+                    "--appendfsync",
+                    "everysec",
                     "--dir",
                     str(redis_dir()),
                     "--pidfile",

@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "api.middleware.UnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "factcheck.urls"
@@ -194,6 +195,10 @@ FACTCHECK_FETCH_ALLOW_PRIVATE = env_bool("FACTCHECK_FETCH_ALLOW_PRIVATE", False)
 FACTCHECK_RECHECK_AFTER = timedelta(hours=env_int("FACTCHECK_RECHECK_AFTER_HOURS", 24, minimum=1))
 FACTCHECK_SWEEP_BATCH = env_int("FACTCHECK_SWEEP_BATCH", 500, minimum=1)
 CELERY_BEAT_SCHEDULE = {
+    "reconcile-jobs": {
+        "task": "factcheck.facts.tasks.reconcile_jobs",
+        "schedule": timedelta(seconds=env_int("FACTCHECK_RECONCILE_SECONDS", 60, minimum=5)),
+    },
     "recheck-stale-claims": {
         "task": "factcheck.facts.tasks.sweep_stale_claims",
         "schedule": timedelta(minutes=env_int("FACTCHECK_SWEEP_MINUTES", 15, minimum=1)),

@@ -12,3 +12,5 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
 ]
+
+handler500 = "api.middleware.json_server_error"

@@ -516,6 +516,17 @@ class CheckRun(models.Model):
     counts = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    # The run is the job; a broker message only wakes a worker for it. `dispatched_at` is
+    # when the last message was sent (null: never, e.g. the broker was down), `dispatches`
+    # how many were sent; the reconciler sends another when one seems lost.
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    dispatches = models.PositiveIntegerField(default=0)
+    # The message (Celery task id) whose delivery runs it: the same message delivered again
+    # means its last holder died (acks_late), and it may take the run over; another
+    # message for a running run is a duplicate and is skipped.
+    held_by = models.CharField(max_length=64, blank=True)
+    # Requests this queued re-check took in instead of queueing another run.
+    absorbed = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -526,6 +537,13 @@ class CheckRun(models.Model):
             models.CheckConstraint(
                 condition=Q(finished_at__isnull=True) | Q(state__in=["done", "failed"]),
                 name="check_run_finished_only_when_over",
+            ),
+            # At most one queued re-check (and one queued backfill) per claim: the next
+            # request joins it.
+            models.UniqueConstraint(
+                fields=["kind", "claim"],
+                condition=Q(state="queued", kind__in=["recheck_claim", "backfill_claim"]),
+                name="check_run_one_queued_per_claim",
             ),
         ]
         indexes = [models.Index(fields=["state", "-created_at"], name="check_run_state_idx")]

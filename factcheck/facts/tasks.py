@@ -2,9 +2,9 @@
 
 Retry policy: every task is `acks_late` with `reject_on_worker_lost` (a killed worker's task
 is delivered again) and retries with exponential backoff only on transient errors (a lost
-database connection, a page that timed out or answered 5xx); after the last retry the run
-fails with the error. A run that is already over is skipped, so a second delivery is
-harmless.
+database connection or broker, a page that timed out or answered 5xx); after the last retry
+the run fails with the error. A run starts only from `queued`, so a second delivery is
+harmless; whatever the broker loses, the reconciler (services.jobs) sends again.
 """
 
 from __future__ import annotations
@@ -20,12 +20,18 @@ from factcheck.facts.models import CheckRun, StatusTrigger
 from factcheck.facts.services.check_runs import check_run_fail, check_run_finish, check_run_start
 from factcheck.facts.services.claims import claim_recompute_status
 from factcheck.facts.services.fetch import TransientFetchError
+from factcheck.facts.services.jobs import broker_errors, job_requeue, jobs_reconcile
 from factcheck.facts.services.sources import source_ingest as source_ingest_service
 from factcheck.facts.services.sweeps import sweep_stale_claims as sweep_service
 
 logger = logging.getLogger(__name__)
 
-TRANSIENT = (OperationalError, InterfaceError, TransientFetchError)
+TRANSIENT: tuple[type[BaseException], ...] = (
+    OperationalError,
+    InterfaceError,
+    TransientFetchError,
+    *broker_errors(),
+)
 TASK_OPTIONS: dict[str, Any] = {
     "bind": True,
     "acks_late": True,
@@ -39,7 +45,7 @@ TASK_OPTIONS: dict[str, Any] = {
 
 
 def _run(task: Any, check_run_id: int, work: Callable[[CheckRun], dict[str, Any]]) -> None:
-    if not check_run_start(check_run_id=check_run_id):
+    if not check_run_start(check_run_id=check_run_id, delivery=task.request.id or ""):
         logger.info("check run %s is over already; skipping", check_run_id)
         return
     run = CheckRun.objects.get(pk=check_run_id)
@@ -48,7 +54,9 @@ def _run(task: Any, check_run_id: int, work: Callable[[CheckRun], dict[str, Any]
     except TRANSIENT as exc:
         if task.request.retries >= task.max_retries:
             check_run_fail(check_run_id=check_run_id, error=f"{type(exc).__name__}: {exc}")
-        raise  # Celery retries it; the run stays `running` until a later attempt ends it.
+        else:
+            job_requeue(check_run_id=check_run_id)
+        raise  # Celery retries it: the retry finds the run queued again and starts it.
     except Exception as exc:
         check_run_fail(check_run_id=check_run_id, error=f"{type(exc).__name__}: {exc}")
         logger.exception("check run %s failed", check_run_id)
@@ -115,3 +123,10 @@ def sweep_sources(self: Any) -> None:
     with transaction.atomic():
         counts = {**sweep_failed_sources(), **sweep_engine_version()}
     logger.info("source sweep: %s", counts)
+
+
+@shared_task(**TASK_OPTIONS)
+def reconcile_jobs(self: Any) -> None:
+    """Beat, every minute: send lost runs again, give back runs of dead workers, queue
+    ingests for orphaned sources."""
+    jobs_reconcile()

@@ -110,6 +110,7 @@ def test_a_page_that_cannot_be_fetched_fails_the_source_with_its_error(site: str
 @pytest.mark.django_db
 def test_a_server_error_is_left_to_celerys_retry_not_failed(site: str) -> None:
     from factcheck.facts.models import CheckRun
+    from factcheck.facts.services.check_runs import check_run_start
     from factcheck.facts.services.fetch import TransientFetchError
     from factcheck.facts.tasks import source_ingest as source_ingest_task
 
@@ -118,4 +119,5 @@ def test_a_server_error_is_left_to_celerys_retry_not_failed(site: str) -> None:
     with pytest.raises(TransientFetchError, match="HTTP 503"):
         source_ingest_task.run(run.pk)
     run.refresh_from_db()
-    assert run.state == "running"  # the next attempt ends it
+    assert run.state == "queued"  # given back for the next attempt, which ends it
+    assert check_run_start(check_run_id=run.pk)

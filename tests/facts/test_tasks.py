@@ -16,9 +16,15 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
-def test_a_finished_run_is_not_started_again() -> None:
+def test_a_run_starts_once_and_a_finished_run_never_again() -> None:
+    running = CheckRun.objects.create(kind="recheck_claim", claim=f.claim())
+    assert check_run_start(check_run_id=running.pk)
+    assert not check_run_start(check_run_id=running.pk)  # a second delivery meanwhile
+    claim_recheck.run(running.pk)  # ... is skipped
+    running.refresh_from_db()
+    assert (running.state, running.attempts) == ("running", 1)
+
     run = CheckRun.objects.create(kind="recheck_claim", claim=f.claim())
-    assert check_run_start(check_run_id=run.pk)
     claim_recheck.run(run.pk)
     run.refresh_from_db()
     assert run.state == "done"

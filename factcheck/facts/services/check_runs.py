@@ -1,21 +1,31 @@
 """Check runs: one row per background job, moved through queued -> running -> done | failed
-with compare-and-set updates so a redelivered task cannot run a finished job again."""
+with compare-and-set updates so a redelivered task cannot run a job twice at once or a
+finished job again."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from factcheck.facts.models import CheckRun, CheckRunState
 
 
-def check_run_start(*, check_run_id: int) -> bool:
-    """Mark the run running; False when it is already over (a duplicate delivery)."""
-    updated = CheckRun.objects.filter(
-        pk=check_run_id, state__in=[CheckRunState.QUEUED, CheckRunState.RUNNING]
-    ).update(state=CheckRunState.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1)
+def check_run_start(*, check_run_id: int, delivery: str = "") -> bool:
+    """Move the run from queued to running; False when another delivery holds it or it is
+    over (a duplicate message). `delivery` is the message's id: the same message delivered
+    again (its holder died) takes a running run over. A run given back by the reconciler or
+    a retry is queued again first (services.jobs)."""
+    held = Q(state=CheckRunState.QUEUED)
+    if delivery:
+        held |= Q(state=CheckRunState.RUNNING, held_by=delivery)
+    updated = CheckRun.objects.filter(held, pk=check_run_id).update(
+        state=CheckRunState.RUNNING,
+        started_at=timezone.now(),
+        attempts=F("attempts") + 1,
+        held_by=delivery,
+    )
     return updated == 1
 
 

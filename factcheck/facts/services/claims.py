@@ -7,7 +7,8 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from factcheck.facts import corroboration
@@ -15,6 +16,7 @@ from factcheck.facts.corroboration import EvidenceFact, Origin, SourceRef, Statu
 from factcheck.facts.models import (
     CheckRun,
     CheckRunKind,
+    CheckRunState,
     Claim,
     ClaimStatusChange,
     Evidence,
@@ -23,6 +25,7 @@ from factcheck.facts.models import (
     Speaker,
     StatusTrigger,
 )
+from factcheck.facts.services.jobs import job_queue
 from factcheck.facts.services.matching import claim_embed
 
 QUANTITY_FIELDS = ("quantity_value", "quantity_low", "quantity_high")
@@ -224,16 +227,13 @@ def claim_recompute_status(
 
 def claim_queue_backfill(*, claim: Claim, requested_by: User | None = None) -> CheckRun:
     """Queue the screening of a new or edited claim against the passages already stored."""
-    from factcheck.facts.tasks import claim_backfill
-
-    run = CheckRun.objects.create(
+    return _claim_queue_once(
         kind=CheckRunKind.BACKFILL_CLAIM,
         claim=claim,
         trigger=StatusTrigger.EVIDENCE,
         requested_by=requested_by,
+        source=None,
     )
-    claim_backfill.delay_on_commit(run.pk)
-    return run
 
 
 def claim_request_recheck(
@@ -244,15 +244,46 @@ def claim_request_recheck(
     source: Source | None = None,
 ) -> CheckRun:
     """Queue a background re-check; the task is sent once the transaction commits. `source`
-    is the new source that caused it, recorded with any status change."""
-    from factcheck.facts.tasks import claim_recheck
-
-    run = CheckRun.objects.create(
+    is the new source that caused it, recorded with any status change. A re-check already
+    queued for the claim (not started yet) takes the request in: it will read every piece
+    of evidence there is when it runs."""
+    return _claim_queue_once(
         kind=CheckRunKind.RECHECK_CLAIM,
         claim=claim,
         trigger=trigger,
         requested_by=requested_by,
         source=source,
     )
-    claim_recheck.delay_on_commit(run.pk)
-    return run
+
+
+def _claim_queue_once(
+    *,
+    kind: str,
+    claim: Claim,
+    trigger: str,
+    requested_by: User | None,
+    source: Source | None,
+) -> CheckRun:
+    """The claim's queued run of this kind, counting one more request, or a new one (the
+    database allows one queued run per claim and kind)."""
+    for _ in range(3):
+        pending = CheckRun.objects.filter(kind=kind, claim=claim, state=CheckRunState.QUEUED)
+        # The update locks the queued run until this transaction commits, so it cannot
+        # start before the evidence that asked for it is there to read.
+        if pending.update(absorbed=F("absorbed") + 1):
+            run = pending.first()
+            if run is not None:
+                return run
+        try:
+            with transaction.atomic():
+                run = CheckRun.objects.create(
+                    kind=kind,
+                    claim=claim,
+                    trigger=trigger,
+                    requested_by=requested_by,
+                    source=source,
+                )
+        except IntegrityError:
+            continue  # another request queued one just now: join it
+        return job_queue(run)
+    raise RuntimeError(f"could not queue a {kind} run for claim {claim.pk}")

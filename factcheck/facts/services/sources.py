@@ -19,6 +19,7 @@ from factcheck.facts.models import (
 )
 from factcheck.facts.normalize import content_hash, normalise_url
 from factcheck.facts.services.fetch import FetchError, url_fetch
+from factcheck.facts.services.jobs import job_queue
 from factcheck.facts.services.outlets import outlet_for_url
 
 
@@ -116,8 +117,6 @@ def source_queue_ingest(
 ) -> CheckRun:
     """Record the ingestion as a check run and send it to the workers once the transaction
     commits (`dispatch=False`: the caller runs it itself, as `manage.py ingest` does)."""
-    from factcheck.facts.tasks import source_ingest
-
     run = CheckRun.objects.create(
         kind=CheckRunKind.INGEST_SOURCE,
         source=source,
@@ -125,7 +124,7 @@ def source_queue_ingest(
         requested_by=requested_by,
     )
     if dispatch:
-        source_ingest.delay_on_commit(run.pk)
+        job_queue(run)
     return run
 
 

@@ -1,6 +1,7 @@
 """Run the whole service in the foreground: web (gunicorn), worker and beat.
 
-Migrates, collects static files and loads the seeds first. Ctrl-C (or SIGTERM) stops the
+Migrates, collects static files and loads the seeds first. A child that exits is started
+again (five times a minute at most; then everything stops). Ctrl-C (or SIGTERM) stops the
 three processes and then the embedded servers if this checkout runs them.
 """
 
@@ -17,6 +18,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from factcheck import embedded
+
+MAX_RESTARTS = 5  # a child restarted this often within RESTART_WINDOW stops the service
+RESTART_WINDOW = 60.0
 
 
 class Command(BaseCommand):
@@ -101,14 +105,28 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
+        restarts: dict[str, list[float]] = {name: [] for name in commands}
         try:
             while not stopping:
-                for name, process in processes.items():
-                    if process.poll() is not None:
+                for name, process in list(processes.items()):
+                    if process.poll() is None or stopping:
+                        continue
+                    # One child dying does not take the others down: it is started again;
+                    # a child that keeps dying stops the service (see docs/operations.md).
+                    now = time.monotonic()
+                    recent = [t for t in restarts[name] if now - t < RESTART_WINDOW]
+                    if len(recent) >= MAX_RESTARTS:
                         self.stderr.write(
-                            f"{name} exited with code {process.returncode}; stopping the rest"
+                            f"{name} exited with code {process.returncode}, "
+                            f"{len(recent)} times in {RESTART_WINDOW:.0f} s; stopping the rest"
                         )
                         stopping = True
+                        break
+                    self.stderr.write(
+                        f"{name} exited with code {process.returncode}; starting it again"
+                    )
+                    restarts[name] = [*recent, now]
+                    processes[name] = subprocess.Popen(commands[name], env=os.environ.copy())
                 time.sleep(0.5)
         finally:
             self._stop_all(processes)
