@@ -11,6 +11,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from factcheck.facts.errors import AlreadyHeld
+
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
@@ -34,6 +36,17 @@ def _django_errors(exc: DjangoValidationError) -> Any:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, AlreadyHeld):
+        errors = _django_errors(exc)
+        detail = next(iter(errors.values()))[0]
+        return Response(
+            {
+                "detail": detail,
+                "errors": errors,
+                "existing": {"kind": exc.kind, "id": exc.existing_id},
+            },
+            status=status.HTTP_409_CONFLICT,
+        )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_django_errors(exc))
     elif isinstance(exc, ProtectedError):

@@ -30,6 +30,24 @@ class BodySizeLimitMiddleware:
         return self.get_response(request)
 
 
+class QueryGuardMiddleware:
+    """A NUL in the query string or path (PostgreSQL stores none) is refused with 400."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from api.parsers import unstorable
+
+        parts = [request.path, *request.GET.keys()]
+        parts += [value for key in request.GET for value in request.GET.getlist(key)]
+        for part in parts:
+            why = unstorable(part)
+            if why is not None:
+                return JsonResponse({"detail": f"The request's URL {why}."}, status=400)
+        return self.get_response(request)
+
+
 class UnavailableMiddleware:
     """A lost database (or broker) connection is an outage, not a bug: 503 JSON with a
     Retry-After, wherever it happens (ATOMIC_REQUESTS opens the transaction before the view,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.db import models
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -26,6 +28,32 @@ from factcheck.facts.services.outlets import outlet_get_or_create
 from factcheck.facts.services.speakers import speaker_get_or_create
 
 MAX_ID = 2**63 - 1
+
+
+class StrictCharField(serializers.CharField):
+    """Text must come as a JSON string: 123 is not "123" (DRF's CharField would take it)."""
+
+    default_error_messages = {"not_a_string": "Give text (a JSON string), not {kind}."}
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            kind = "null" if data is None else type(data).__name__
+            self.fail(
+                "not_a_string",
+                kind={"bool": "true/false", "int": "a number", "float": "a number"}.get(kind, kind),
+            )
+        return super().to_internal_value(data)
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """A ModelSerializer whose text fields take only strings."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+        models.URLField: StrictCharField,
+    }
 
 
 class NameOrIdField(serializers.Field):
@@ -67,10 +95,10 @@ class NameOrIdField(serializers.Field):
 
 class BriefSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(read_only=True)
+    name = StrictCharField(read_only=True)
 
 
-class OutletSerializer(serializers.ModelSerializer):
+class OutletSerializer(ModelSerializer):
     class Meta:
         model = Outlet
         fields = [
@@ -102,7 +130,7 @@ def _country(value: str) -> str:
     return value
 
 
-class SpeakerSerializer(serializers.ModelSerializer):
+class SpeakerSerializer(ModelSerializer):
     organization = serializers.PrimaryKeyRelatedField(
         queryset=Speaker.objects.all(), allow_null=True, required=False
     )
@@ -127,8 +155,8 @@ class SpeakerSerializer(serializers.ModelSerializer):
         return _country(value)
 
 
-class SourceSerializer(serializers.ModelSerializer):
-    url = serializers.CharField(read_only=True, help_text="Normalised URL; empty if none")
+class SourceSerializer(ModelSerializer):
+    url = StrictCharField(read_only=True, help_text="Normalised URL; empty if none")
     outlet = BriefSerializer(read_only=True, allow_null=True)
     syndicated_from = BriefSerializer(read_only=True, allow_null=True)
     copy_of: serializers.PrimaryKeyRelatedField[Source] = serializers.PrimaryKeyRelatedField(
@@ -168,8 +196,8 @@ class SourceDetailSerializer(SourceSerializer):
 
 class SourceCreateSerializer(serializers.Serializer):
     url = serializers.URLField(max_length=2000, required=False, allow_blank=True, default="")
-    title = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-    text = serializers.CharField(
+    title = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
+    text = StrictCharField(
         max_length=1_000_000,
         trim_whitespace=True,
         required=False,
@@ -180,7 +208,7 @@ class SourceCreateSerializer(serializers.Serializer):
     outlet = NameOrIdField(model=Outlet, required=False, allow_null=True, default=None)
     syndicated_from = NameOrIdField(model=Outlet, required=False, allow_null=True, default=None)
     published_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    language = serializers.CharField(max_length=12, required=False, default="en")
+    language = StrictCharField(max_length=12, required=False, default="en")
 
     def validate_url(self, value: str) -> str:
         if value and not value.lower().startswith(("http://", "https://")):
@@ -205,9 +233,9 @@ class QuantitySerializer(serializers.Serializer):
     high = serializers.FloatField(
         required=False, allow_null=True, default=None, min_value=-1e15, max_value=1e15
     )
-    unit = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    unit = StrictCharField(max_length=100, required=False, allow_blank=True, default="")
     approximate = serializers.BooleanField(required=False, default=False)
-    about = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    about = StrictCharField(max_length=300, required=False, allow_blank=True, default="")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         value, low, high = attrs.get("value"), attrs.get("low"), attrs.get("high")
@@ -222,23 +250,29 @@ class QuantitySerializer(serializers.Serializer):
         return attrs
 
 
-class VerdictBriefSerializer(serializers.ModelSerializer):
+class VerdictBriefSerializer(ModelSerializer):
     class Meta:
         model = Verdict
         fields = ["id", "rating", "published", "created_at"]
         read_only_fields = fields
 
 
-class ClaimSerializer(serializers.ModelSerializer):
+class ClaimSerializer(ModelSerializer):
     speaker = NameOrIdField(model=Speaker, required=False, allow_null=True)
     first_source = serializers.PrimaryKeyRelatedField(
         queryset=Source.objects.all(), required=False, allow_null=True
     )
     quantity = QuantitySerializer(required=False, allow_null=True)
     tags = serializers.ListField(
-        child=serializers.CharField(max_length=50), required=False, max_length=50
+        child=StrictCharField(max_length=50), required=False, max_length=50
     )
     current_verdict = VerdictBriefSerializer(read_only=True, allow_null=True)
+    force = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="Create the claim even if you track the same text already (else 409).",
+    )
     evidence_count = serializers.IntegerField(read_only=True)
     supporting_evidence_count = serializers.IntegerField(read_only=True)
     contradicting_evidence_count = serializers.IntegerField(read_only=True)
@@ -263,6 +297,7 @@ class ClaimSerializer(serializers.ModelSerializer):
             "contradicting_evidence_count",
             "created_at",
             "updated_at",
+            "force",
         ]
         read_only_fields = [
             "status",
@@ -293,6 +328,7 @@ class ClaimSerializer(serializers.ModelSerializer):
     def service_arguments(self) -> dict[str, Any]:
         """The validated data as claim_create / claim_update keyword arguments."""
         data = dict(self.validated_data)
+        data.pop("force", None)
         if "quantity" in data:
             quantity = data.pop("quantity") or {}
             data.update(
@@ -306,7 +342,7 @@ class ClaimSerializer(serializers.ModelSerializer):
         return data
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class EvidenceSerializer(ModelSerializer):
     source: Any = serializers.SerializerMethodField()
     speaker: Any = serializers.SerializerMethodField()
     origin = serializers.SerializerMethodField()
@@ -378,7 +414,7 @@ class EvidenceCreateSerializer(serializers.Serializer):
     source: Any = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all())
     speaker = NameOrIdField(model=Speaker, required=False, allow_null=True, default=None)
     stance = serializers.ChoiceField(choices=Stance.choices)
-    quote = serializers.CharField(
+    quote = StrictCharField(
         required=False, allow_blank=True, default="", max_length=5000, trim_whitespace=False
     )
     quote_start = serializers.IntegerField(
@@ -390,9 +426,7 @@ class EvidenceCreateSerializer(serializers.Serializer):
     figure_value = serializers.FloatField(
         required=False, allow_null=True, default=None, min_value=-1e15, max_value=1e15
     )
-    figure_text = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=200
-    )
+    figure_text = StrictCharField(required=False, allow_blank=True, default="", max_length=200)
     confidence = serializers.FloatField(required=False, default=1.0, min_value=0.0, max_value=1.0)
 
 
@@ -404,10 +438,10 @@ class EvidenceReviewSerializer(serializers.Serializer):
         default=None,
         help_text="Leave out to confirm the current stance; give another to override it.",
     )
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    note = StrictCharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-class VerdictSerializer(serializers.ModelSerializer):
+class VerdictSerializer(ModelSerializer):
     claim = serializers.PrimaryKeyRelatedField(queryset=Claim.objects.all())
     rating = serializers.ChoiceField(choices=Rating.choices)
     author: Any = serializers.SlugRelatedField(slug_field="username", read_only=True)
@@ -419,7 +453,7 @@ class VerdictSerializer(serializers.ModelSerializer):
         extra_kwargs = {"summary": {"max_length": 10000}}
 
 
-class CheckRunSerializer(serializers.ModelSerializer):
+class CheckRunSerializer(ModelSerializer):
     duration_seconds = serializers.FloatField(read_only=True, allow_null=True)
 
     class Meta:
@@ -442,7 +476,7 @@ class CheckRunSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class StatusChangeSerializer(serializers.ModelSerializer):
+class StatusChangeSerializer(ModelSerializer):
     class Meta:
         model = ClaimStatusChange
         fields = [
@@ -502,7 +536,12 @@ class CheckRunAcceptedSerializer(serializers.Serializer):
 
 
 class MatchRequestSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=200_000, trim_whitespace=True)
+    text = StrictCharField(
+        max_length=settings.FACTCHECK_MAX_MATCH_CHARS,
+        trim_whitespace=True,
+        help_text="At most FACTCHECK_MAX_MATCH_CHARS characters (20,000: a long article); "
+        "post longer texts as sources.",
+    )
     published_at = serializers.DateField(
         required=False,
         allow_null=True,
@@ -519,5 +558,5 @@ class MatchSerializer(serializers.Serializer):
     passage = serializers.DictField()
     figure = serializers.DictField(allow_null=True)
     speaker = serializers.DictField(allow_null=True)
-    speaker_mention = serializers.CharField(allow_blank=True)
+    speaker_mention = StrictCharField(allow_blank=True)
     explanation = serializers.DictField()

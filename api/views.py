@@ -122,7 +122,11 @@ class ClaimViewSet(viewsets.ModelViewSet):
         return selectors.claim_list()
 
     def perform_create(self, serializer: Any) -> None:
-        claim = claim_create(**serializer.service_arguments(), created_by=acting_user(self.request))
+        claim = claim_create(
+            **serializer.service_arguments(),
+            created_by=acting_user(self.request),
+            force=serializer.validated_data.get("force", False),
+        )
         serializer.instance = selectors.claim_list().get(pk=claim.pk)
 
     def perform_update(self, serializer: Any) -> None:

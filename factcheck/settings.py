@@ -101,6 +101,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "api.middleware.BodySizeLimitMiddleware",
+    "api.middleware.QueryGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -194,6 +195,9 @@ FACTCHECK_FETCH_MAX_REDIRECTS = env_int("FACTCHECK_FETCH_MAX_REDIRECTS", 5, mini
 FACTCHECK_FETCH_ALLOW_PRIVATE = env_bool("FACTCHECK_FETCH_ALLOW_PRIVATE", False)
 FACTCHECK_RECHECK_AFTER = timedelta(hours=env_int("FACTCHECK_RECHECK_AFTER_HOURS", 24, minimum=1))
 FACTCHECK_SWEEP_BATCH = env_int("FACTCHECK_SWEEP_BATCH", 500, minimum=1)
+# Bounded work: sentences one ingestion reads, characters one POST /match reads.
+FACTCHECK_MAX_SOURCE_SENTENCES = env_int("FACTCHECK_MAX_SOURCE_SENTENCES", 3000, minimum=10)
+FACTCHECK_MAX_MATCH_CHARS = env_int("FACTCHECK_MAX_MATCH_CHARS", 20000, minimum=100)
 CELERY_BEAT_SCHEDULE = {
     "reconcile-jobs": {
         "task": "factcheck.facts.tasks.reconcile_jobs",
@@ -229,7 +233,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.RolePermission"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.StrictJSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

@@ -246,6 +246,7 @@ class ClaimAdmin(admin.ModelAdmin):
             created = claim_create(
                 **{k: v for k, v in data.items() if v is not None},
                 created_by=acting_user(request),
+                force=True,  # a person filling in the form means it; retries are the API's
             )
             obj.pk = created.pk
 

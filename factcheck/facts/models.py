@@ -128,6 +128,9 @@ class Source(models.Model):
         max_length=12, choices=ProcessingState.choices, default=ProcessingState.PENDING
     )
     error = models.TextField(blank=True)
+    # False when the failure is the input's own (too long to read): retrying cannot help,
+    # so the sweep leaves it; a person may still retry it.
+    retryable = models.BooleanField(default=True)
     search_vector = models.GeneratedField(
         expression=SearchVector("title", "text", config="english"),
         output_field=SearchVectorField(),

@@ -62,8 +62,35 @@ def _ends_sentence(text: str, match: re.Match[str]) -> bool:
     return True
 
 
+MAX_SENTENCE_CHARS = 2_000  # a longer run without a full stop is cut, at a space if any
+
+
 def split_sentences(text: str) -> list[Span]:
-    """Sentences in order; paragraph breaks and single lines that look like headings end one."""
+    """Sentences in order; paragraph breaks and single lines that look like headings end one.
+    No sentence is longer than MAX_SENTENCE_CHARS: a run without full stops (a list, a
+    table, a million characters of one token) is cut, so reading one costs a bounded time."""
+    return [piece for span in _sentences(text) for piece in _bounded(text, span)]
+
+
+def _bounded(text: str, span: Span) -> list[Span]:
+    if len(span.text) <= MAX_SENTENCE_CHARS:
+        return [span]
+    pieces, start = [], span.start
+    while span.end - start > MAX_SENTENCE_CHARS:
+        limit = start + MAX_SENTENCE_CHARS
+        cut = text.rfind(" ", start + MAX_SENTENCE_CHARS // 2, limit)
+        cut = cut if cut > start else limit
+        piece = _trimmed(text, start, cut)
+        if piece:
+            pieces.append(piece)
+        start = cut
+    piece = _trimmed(text, start, span.end)
+    if piece:
+        pieces.append(piece)
+    return pieces
+
+
+def _sentences(text: str) -> list[Span]:
     spans: list[Span] = []
     for para in _paragraph_spans(text):
         start = para.start

@@ -48,7 +48,7 @@ def test_concurrent_posts_of_one_url_create_one_source(editor) -> None:
             for n in range(6)
         ],
     )
-    assert codes == [201, 400, 400, 400, 400, 400]
+    assert codes == [201, 409, 409, 409, 409, 409]
     assert Source.objects.filter(url="https://news.example.org/same-story").count() == 1
 
 

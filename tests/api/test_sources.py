@@ -66,8 +66,9 @@ def test_a_url_already_held_is_refused_with_the_existing_id(editor_client) -> No
         {**ARTICLE, "url": "https://www.straitstimes.com/world/story/", "text": "new text"},
         format="json",
     )
-    assert again.status_code == 400
+    assert again.status_code == 409
     assert again.json()["errors"]["url"] == [f"Source {first['id']} already has this URL."]
+    assert again.json()["existing"] == {"kind": "source", "id": first["id"]}
 
 
 def test_the_same_text_under_another_url_is_stored_as_a_copy_of_the_first(
@@ -94,7 +95,7 @@ def test_the_same_text_without_a_url_is_refused(editor_client) -> None:
     again = editor_client.post(
         "/api/v1/sources/", {"text": ARTICLE["text"], "title": "No URL"}, format="json"
     )
-    assert again.status_code == 400
+    assert again.status_code == 409
     assert "already has this text" in again.json()["errors"]["text"][0]
 
 

@@ -53,3 +53,19 @@ def test_passages_are_sentences_then_windows_within_a_paragraph() -> None:
     for p in passages:
         assert text[p.start : p.end] == p.text
     assert passages[3].sentences == (0, 1)
+
+
+def test_no_sentence_is_longer_than_the_bound_and_none_is_lost() -> None:
+    from factcheck.matching.passages import MAX_SENTENCE_CHARS
+
+    one_token = "x" * 1_000_000
+    pieces = split_sentences(one_token)
+    assert all(len(p.text) <= MAX_SENTENCE_CHARS for p in pieces)
+    assert "".join(p.text for p in pieces) == one_token
+    words = " ".join(["troops"] * 2_000)  # 13,999 characters, no full stop
+    pieces = split_sentences(words)
+    assert all(
+        len(p.text) <= MAX_SENTENCE_CHARS and words[p.start : p.end] == p.text for p in pieces
+    )
+    assert not any(p.text.startswith("roops") for p in pieces)  # cut at spaces
+    assert split_sentences("Short. Also short.")[1].text == "Also short."

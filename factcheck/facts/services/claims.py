@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from factcheck.facts import corroboration
 from factcheck.facts.corroboration import EvidenceFact, Origin, SourceRef, StatusResult
+from factcheck.facts.errors import AlreadyHeld
 from factcheck.facts.models import (
     CheckRun,
     CheckRunKind,
@@ -74,8 +75,12 @@ def claim_create(
     quantity_approximate: bool = False,
     quantity_about: str = "",
     created_by: User | None = None,
+    force: bool = False,
 ) -> Claim:
-    """Create a claim and compute its first status (the claimant alone: unverified)."""
+    """Create a claim and compute its first status (the claimant alone: unverified). The
+    same text (spacing and case aside) as a claim the same account created is refused with
+    that claim's id, unless `force`: a retried request must not track a claim twice. Seeded
+    claims and other accounts' claims do not count: two desks may track one wording."""
     claim = Claim(
         text=" ".join(text.split()),
         as_of=as_of,
@@ -93,6 +98,19 @@ def claim_create(
     if not claim.text:
         raise ValidationError({"text": "A claim needs text."})
     _validate_quantity(claim)
+    if not force and created_by is not None:
+        same = (
+            Claim.objects.filter(text__iexact=claim.text, created_by=created_by)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if same is not None:
+            raise AlreadyHeld(
+                "text",
+                f"You track this text already as claim {same}; send force=true to track it again.",
+                existing_id=same,
+                kind="claim",
+            )
     claim.save()
     claim_embed(claim=claim)
     claim_recompute_status(claim_id=claim.pk, trigger=StatusTrigger.EVIDENCE)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from factcheck.facts.errors import AlreadyHeld
 from factcheck.facts.models import (
     CheckRun,
     CheckRunKind,
@@ -21,13 +23,19 @@ from factcheck.facts.normalize import content_hash, normalise_url
 from factcheck.facts.services.fetch import FetchError, url_fetch
 from factcheck.facts.services.jobs import job_queue
 from factcheck.facts.services.outlets import outlet_for_url
+from factcheck.matching.passages import split_sentences
 
 
-def _duplicate_error(*, url: str) -> ValidationError | None:
+def _duplicate_error(*, url: str) -> AlreadyHeld | None:
     if url:
         same_url = Source.objects.filter(url=url).values_list("pk", flat=True).first()
         if same_url is not None:
-            return ValidationError({"url": f"Source {same_url} already has this URL."})
+            return AlreadyHeld(
+                "url",
+                f"Source {same_url} already has this URL.",
+                existing_id=same_url,
+                kind="source",
+            )
     return None
 
 
@@ -69,11 +77,12 @@ def source_create(
         raise error
     original = _original_of(digest)
     if original is not None and not url:
-        raise ValidationError(
-            {
-                "text": f"Source {original.pk} already has this text; give the copy's URL "
-                "to record it as a republication."
-            }
+        raise AlreadyHeld(
+            "text",
+            f"Source {original.pk} already has this text; give the copy's URL "
+            "to record it as a republication.",
+            existing_id=original.pk,
+            kind="source",
         )
     try:
         with transaction.atomic():
@@ -137,6 +146,10 @@ def source_retry(*, source: Source, requested_by: User | None = None) -> CheckRu
     return source_queue_ingest(source=locked, requested_by=requested_by)
 
 
+class SourceTooLong(ValueError):
+    """The text is longer than one ingestion reads: no retry can help."""
+
+
 def source_ingest(*, source_id: int) -> dict[str, Any]:
     """Read a stored source into passages, screen it against the tracked claims, record the
     evidence found and queue a re-check of each claim whose evidence changed. A failure
@@ -157,10 +170,18 @@ def source_ingest(*, source_id: int) -> dict[str, Any]:
             if not source.url:
                 raise ValueError("the source has neither text nor a URL")
             source = _source_fill_from_url(source)
+        sentences = len(split_sentences(source.text))
+        if sentences > settings.FACTCHECK_MAX_SOURCE_SENTENCES:
+            raise SourceTooLong(
+                f"the text has {sentences} sentences; at most "
+                f"{settings.FACTCHECK_MAX_SOURCE_SENTENCES} are read (split it into parts)"
+            )
         counts = source_screen(source=source)
     except Exception as exc:
         Source.objects.filter(pk=source_id).update(
-            state=ProcessingState.FAILED, error=f"{type(exc).__name__}: {exc}"[:4000]
+            state=ProcessingState.FAILED,
+            error=f"{type(exc).__name__}: {exc}"[:4000],
+            retryable=not isinstance(exc, SourceTooLong),
         )
         raise
     Source.objects.filter(pk=source_id).update(state=ProcessingState.PROCESSED, error="")

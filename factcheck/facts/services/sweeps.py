@@ -64,10 +64,11 @@ def _backoff(attempts: int) -> timedelta:
 
 
 def sweep_failed_sources(*, limit: int = 100) -> dict[str, int]:
-    """Queue failed sources again with exponential backoff, at most RETRY_LIMIT attempts."""
+    """Queue failed sources again with exponential backoff, at most RETRY_LIMIT attempts;
+    not those that failed by their own input (too long to read)."""
     now = timezone.now()
     candidates = (
-        Source.objects.filter(state=ProcessingState.FAILED)
+        Source.objects.filter(state=ProcessingState.FAILED, retryable=True)
         .annotate(
             attempts=Count("check_runs", filter=Q(check_runs__kind=CheckRunKind.INGEST_SOURCE)),
             last_try=Max(
