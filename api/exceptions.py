@@ -11,7 +11,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from factcheck.facts.errors import AlreadyHeld
+from factcheck.facts.errors import AlreadyHeld, PreconditionRequired, StaleWrite
 
 
 class Conflict(exceptions.APIException):
@@ -36,6 +36,14 @@ def _django_errors(exc: DjangoValidationError) -> Any:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, StaleWrite):
+        stale = Response(
+            {"detail": str(exc), "etag": exc.current}, status=status.HTTP_412_PRECONDITION_FAILED
+        )
+        stale["ETag"] = exc.current
+        return stale
+    if isinstance(exc, PreconditionRequired):
+        return Response({"detail": str(exc)}, status=status.HTTP_428_PRECONDITION_REQUIRED)
     if isinstance(exc, AlreadyHeld):
         errors = _django_errors(exc)
         detail = next(iter(errors.values()))[0]

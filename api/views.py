@@ -6,7 +6,12 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.http import HttpRequest, JsonResponse
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from kombu import Connection
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -26,6 +31,15 @@ from factcheck.facts.services.matching import match_as_dict, text_match
 from factcheck.facts.services.sources import source_create, source_retry
 from factcheck.facts.services.speakers import speaker_save
 from factcheck.facts.services.verdicts import verdict_create
+from factcheck.facts.versions import claim_etag, evidence_etag
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="The ETag read with GET: the write is refused (412) if the record changed since.",
+)
 
 
 class OutletViewSet(viewsets.ModelViewSet):
@@ -109,6 +123,21 @@ class SourceViewSet(
         return Response(serializers.CheckRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
 
+@extend_schema_view(
+    partial_update=extend_schema(
+        parameters=[IF_MATCH],
+        responses={
+            200: serializers.ClaimSerializer,
+            412: OpenApiResponse(description="If-Match names an older version"),
+        },
+    ),
+    create=extend_schema(
+        responses={
+            201: serializers.ClaimSerializer,
+            409: OpenApiResponse(description="You track this text already"),
+        },
+    ),
+)
 class ClaimViewSet(viewsets.ModelViewSet):
     """Tracked claims with their corroboration status and current verdict."""
 
@@ -130,8 +159,25 @@ class ClaimViewSet(viewsets.ModelViewSet):
         serializer.instance = selectors.claim_list().get(pk=claim.pk)
 
     def perform_update(self, serializer: Any) -> None:
-        claim = claim_update(claim=serializer.instance, data=serializer.service_arguments())
+        claim = claim_update(
+            claim=serializer.instance,
+            data=serializer.service_arguments(),
+            if_match=self.request.headers.get("If-Match"),
+        )
         serializer.instance = selectors.claim_list().get(pk=claim.pk)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The claim, with its version in `ETag`: send it back in `If-Match` when editing."""
+        claim = self.get_object()
+        response = Response(self.get_serializer(claim).data)
+        response["ETag"] = claim_etag(claim)
+        return response
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Edit the claim; with `If-Match`, only the version read (else 412)."""
+        response = super().update(request, *args, **kwargs)
+        response["ETag"] = claim_etag(selectors.claim_list().get(pk=self.get_object().pk))
+        return response
 
     @extend_schema(
         responses=serializers.EvidenceSerializer(many=True), filters=False, parameters=[]
@@ -206,7 +252,12 @@ class EvidenceViewSet(
 
     @extend_schema(
         request=serializers.EvidenceReviewSerializer,
-        responses={200: serializers.EvidenceSerializer},
+        parameters=[IF_MATCH],
+        responses={
+            200: serializers.EvidenceSerializer,
+            412: OpenApiResponse(description="If-Match names an older version"),
+            428: OpenApiResponse(description="Reviewed already: send If-Match"),
+        },
     )
     @action(detail=True, methods=["post"])
     def review(self, request: Request, pk: str | None = None) -> Response:
@@ -214,15 +265,26 @@ class EvidenceViewSet(
         serializer = serializers.EvidenceReviewSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         evidence: Evidence = self.get_object()
-        evidence_review(
+        reviewed = evidence_review(
             evidence=evidence,
             reviewer=acting_user(request),
             stance=serializer.validated_data["stance"],
             note=serializer.validated_data["note"],
+            if_match=request.headers.get("If-Match"),
         )
-        return Response(
+        response = Response(
             serializers.EvidenceSerializer(selectors.evidence_list().get(pk=evidence.pk)).data
         )
+        response["ETag"] = evidence_etag(reviewed)
+        return response
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The evidence, with its version in `ETag`: send it back in `If-Match` when
+        reviewing evidence someone reviewed already."""
+        evidence = self.get_object()
+        response = Response(self.get_serializer(evidence).data)
+        response["ETag"] = evidence_etag(evidence)
+        return response
 
 
 class VerdictViewSet(

@@ -30,6 +30,10 @@ from factcheck.facts.services.sources import source_retry
 from factcheck.facts.services.speakers import speaker_save
 from factcheck.facts.services.verdicts import verdict_create
 
+# The admin shows each row's review state where the person acts on it; it does not yet carry
+# the version seen through the form, so its reviews name any version.
+ADMIN_SAW_IT = "*"
+
 
 def acting_user(request: HttpRequest) -> User:
     user = request.user
@@ -273,6 +277,7 @@ class ClaimAdmin(admin.ModelAdmin):
                         evidence=evidence_form.instance,
                         reviewer=acting_user(request),
                         stance=evidence_form.cleaned_data["stance"],
+                        if_match=ADMIN_SAW_IT,
                     )
                     formset.changed_objects.append((evidence, ["stance"]))
             return
@@ -321,6 +326,7 @@ class EvidenceAdmin(admin.ModelAdmin):
                     reviewer=acting_user(request),
                     stance=form.cleaned_data["stance"],
                     note=form.cleaned_data.get("review_note", ""),
+                    if_match=ADMIN_SAW_IT,
                 )
             return
         data = form.cleaned_data
@@ -344,7 +350,12 @@ class EvidenceAdmin(admin.ModelAdmin):
             self.message_user(request, "Only fact-checkers review evidence.", level=messages.ERROR)
             return
         for evidence in queryset:
-            evidence_review(evidence=evidence, reviewer=acting_user(request), stance=stance)
+            evidence_review(
+                evidence=evidence,
+                reviewer=acting_user(request),
+                stance=stance,
+                if_match=ADMIN_SAW_IT,
+            )
         self.message_user(request, f"Reviewed {queryset.count()} piece(s) of evidence.")
 
     @admin.action(description="Confirm the stance")

@@ -13,3 +13,15 @@ class AlreadyHeld(ValidationError):
         super().__init__({field: message})
         self.existing_id = existing_id
         self.kind = kind
+
+
+class StaleWrite(Exception):
+    """The record changed since the writer read it (its `If-Match` no longer matches)."""
+
+    def __init__(self, message: str, *, current: str) -> None:
+        super().__init__(message)
+        self.current = current
+
+
+class PreconditionRequired(Exception):
+    """Overwriting another person's work needs proof the writer saw it (an `If-Match`)."""

@@ -120,9 +120,13 @@ def claim_create(
 
 
 @transaction.atomic
-def claim_update(*, claim: Claim, data: dict[str, Any]) -> Claim:
-    """Change the editable fields; a new claimant or first source can change the status."""
+def claim_update(*, claim: Claim, data: dict[str, Any], if_match: str | None = None) -> Claim:
+    """Change the editable fields; a new claimant or first source can change the status.
+    `if_match` is the version the editor saw (versions.claim_etag); another is refused."""
+    from factcheck.facts.versions import claim_etag, require
+
     locked = Claim.objects.select_for_update().get(pk=claim.pk)
+    require(if_match, claim_etag(locked), what="claim")
     for name, value in data.items():
         if name not in EDITABLE_FIELDS:
             raise ValidationError({name: "This field cannot be changed."})

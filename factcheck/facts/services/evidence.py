@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from factcheck.facts.errors import PreconditionRequired
 from factcheck.facts.models import (
     Claim,
     Evidence,
@@ -18,6 +19,7 @@ from factcheck.facts.models import (
     StatusTrigger,
 )
 from factcheck.facts.services.claims import claim_recompute_status
+from factcheck.facts.versions import evidence_etag, require
 
 
 def _locate_quote(
@@ -95,11 +97,25 @@ def evidence_create(
 
 @transaction.atomic
 def evidence_review(
-    *, evidence: Evidence, reviewer: User, stance: str | None = None, note: str = ""
+    *,
+    evidence: Evidence,
+    reviewer: User,
+    stance: str | None = None,
+    note: str = "",
+    if_match: str | None = None,
 ) -> Evidence:
     """Confirm the stance (no `stance`, or the same one) or override it. Reviewed evidence
-    outranks automatic evidence from the same origin and is never overwritten by the engine."""
+    outranks automatic evidence from the same origin and is never overwritten by the engine.
+    `if_match` is the version the reviewer saw (versions.evidence_etag): another version is
+    a stale write; evidence someone reviewed already is reviewed again only with one."""
     locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
+    require(if_match, evidence_etag(locked), what="evidence")
+    if if_match is None and locked.review_state != ReviewState.UNREVIEWED:
+        who = locked.reviewed_by.get_username() if locked.reviewed_by else "someone"
+        raise PreconditionRequired(
+            f"This evidence was {locked.review_state} by {who}; to review it again, send "
+            "the ETag you read in If-Match, so that no review is overwritten unseen."
+        )
     if stance is not None and stance not in Stance.values:
         raise ValidationError({"stance": f"Unknown stance {stance!r}."})
     if stance is None or stance == locked.stance:
