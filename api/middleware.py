@@ -48,6 +48,49 @@ class QueryGuardMiddleware:
         return self.get_response(request)
 
 
+class AdminLoginThrottleMiddleware:
+    """At most FACTCHECK_ADMIN_LOGIN_RATE sign-in attempts per client address on the admin
+    (counted in the shared cache, so across web processes); beyond it, 429 until the window
+    passes. The address is told apart as the API's throttles do (NUM_PROXIES)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        rate = settings.ADMIN_LOGIN_RATE
+        if rate and request.method == "POST" and request.path.startswith("/admin/login"):
+            from django.core.cache import cache
+
+            number, _, period = rate.partition("/")
+            limit = int(number)
+            window = {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
+            key = f"admin-login:{_client_address(request)}"
+            cache.add(key, 0, timeout=window)
+            try:
+                attempts = cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, timeout=window)
+                attempts = 1
+            if attempts > limit:
+                response = HttpResponse(
+                    "Too many sign-in attempts; wait a minute and try again.",
+                    status=429,
+                    content_type="text/plain",
+                )
+                response["Retry-After"] = str(window)
+                return response
+        return self.get_response(request)
+
+
+def _client_address(request: HttpRequest) -> str:
+    proxies = int(str(settings.REST_FRAMEWORK.get("NUM_PROXIES") or 0))
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
+    if proxies and forwarded:
+        hops = [h.strip() for h in forwarded.split(",")]
+        return hops[-min(proxies, len(hops))]
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
 class UnavailableMiddleware:
     """A lost database (or broker) connection is an outage, not a bug: 503 JSON with a
     Retry-After, wherever it happens (ATOMIC_REQUESTS opens the transaction before the view,

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "api.middleware.BodySizeLimitMiddleware",
     "api.middleware.QueryGuardMiddleware",
+    "api.middleware.AdminLoginThrottleMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -213,8 +214,18 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+
 # --- Cache (throttling counters) --------------------------------------------------------------
-CACHE_URL = env_str("CACHE_URL", "locmem")
+def _default_cache_url() -> str:
+    # Throttle counts must be shared by every web process: by default they live in the
+    # broker's Redis (database 1) when the broker is Redis.
+    if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+        base, _, db = CELERY_BROKER_URL.rpartition("/")
+        return f"{base}/1" if db.isdigit() and base.count("/") >= 2 else CELERY_BROKER_URL
+    return "locmem"
+
+
+CACHE_URL = env_str("CACHE_URL", "") or _default_cache_url()
 if CACHE_URL == "locmem":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 elif CACHE_URL.startswith(("redis://", "rediss://")):
@@ -227,6 +238,11 @@ else:
 # --- REST framework -------------------------------------------------------------------------
 FACTCHECK_ORGANIZATION_NAME = env_str("FACTCHECK_ORGANIZATION_NAME", "factcheck")
 FACTCHECK_ANONYMOUS_READ = env_bool("FACTCHECK_ANONYMOUS_READ", True)
+THROTTLE_ANON = env_rate("FACTCHECK_THROTTLE_ANON", "120/minute")
+THROTTLE_USER = env_rate("FACTCHECK_THROTTLE_USER", "1200/minute")
+# Admin sign-in attempts per client address (failed or not), counted in the cache.
+ADMIN_LOGIN_RATE = env_rate("FACTCHECK_ADMIN_LOGIN_RATE", "10/minute")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -244,14 +260,19 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PagePagination",
     "PAGE_SIZE": env_int("FACTCHECK_PAGE_SIZE", 50, minimum=1),
+    # A rate set to `off` drops its throttle altogether.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        cls
+        for cls, rate in (
+            ("rest_framework.throttling.AnonRateThrottle", THROTTLE_ANON),
+            ("rest_framework.throttling.UserRateThrottle", THROTTLE_USER),
+        )
+        if rate is not None
     ],
-    "DEFAULT_THROTTLE_RATES": {
-        "anon": env_rate("FACTCHECK_THROTTLE_ANON", "120/minute"),
-        "user": env_rate("FACTCHECK_THROTTLE_USER", "1200/minute"),
-    },
+    "DEFAULT_THROTTLE_RATES": {"anon": THROTTLE_ANON, "user": THROTTLE_USER},
+    # Clients are told apart by REMOTE_ADDR, or by X-Forwarded-For as seen through this many
+    # trusted proxies: a client cannot pick its own address by sending the header.
+    "NUM_PROXIES": env_int("FACTCHECK_NUM_PROXIES", 0, minimum=0),
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     "NON_FIELD_ERRORS_KEY": "non_field_errors",
@@ -290,3 +311,13 @@ LOGGING = {
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Behind HTTPS (docs/configuration.md): HSTS, the redirect, and the header a TLS-terminating
+# proxy sets, all from the environment; `manage.py check --deploy` is clean with them set.
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # load balancers probe over plain HTTP
+if env_bool("DJANGO_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -27,6 +27,8 @@ _STARTED_HERE: dict[str, bool] = {}
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # Throttle counts in this process's memory: the tests never touch a running service's.
+    os.environ.setdefault("CACHE_URL", "locmem")
     if not os.environ.get("DATABASE_URL"):
         _STARTED_HERE["postgres"] = not embedded.postgres_is_running()
     if not os.environ.get("CELERY_BROKER_URL"):
