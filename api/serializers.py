@@ -271,7 +271,7 @@ class ClaimSerializer(ModelSerializer):
         write_only=True,
         required=False,
         default=False,
-        help_text="Create the claim even if you track the same text already (else 409).",
+        help_text="Create the claim even if it repeats one you posted a moment ago (else 409).",
     )
     evidence_count = serializers.IntegerField(read_only=True)
     supporting_evidence_count = serializers.IntegerField(read_only=True)

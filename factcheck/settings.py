@@ -199,6 +199,9 @@ FACTCHECK_SWEEP_BATCH = env_int("FACTCHECK_SWEEP_BATCH", 500, minimum=1)
 # Bounded work: sentences one ingestion reads, characters one POST /match reads.
 FACTCHECK_MAX_SOURCE_SENTENCES = env_int("FACTCHECK_MAX_SOURCE_SENTENCES", 3000, minimum=10)
 FACTCHECK_MAX_MATCH_CHARS = env_int("FACTCHECK_MAX_MATCH_CHARS", 20000, minimum=100)
+# A claim posted again by the same account this soon, with nothing recorded about it yet,
+# is a retry: 409 with the first one.
+FACTCHECK_RETRY_WINDOW_SECONDS = env_int("FACTCHECK_RETRY_WINDOW_SECONDS", 120, minimum=0)
 CELERY_BEAT_SCHEDULE = {
     "reconcile-jobs": {
         "task": "factcheck.facts.tasks.reconcile_jobs",

@@ -4,8 +4,10 @@ each a 400 with a JSON error naming the problem, nothing written. Retried writes
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from factcheck.facts.models import Claim, Source
 
@@ -51,7 +53,9 @@ def test_a_nul_in_the_query_string_is_refused(reader_client) -> None:
     assert "NUL" in response.json()["detail"]
 
 
-def test_a_claim_posted_twice_by_one_account_is_one_claim(editor_client, checker_client) -> None:
+def test_a_claim_posted_again_at_once_by_one_account_is_one_claim(
+    editor_client, checker_client
+) -> None:
     body = {"text": "The dam on the river burst on Sunday."}
     first = editor_client.post("/api/v1/claims/", body, format="json")
     assert first.status_code == 201
@@ -64,6 +68,9 @@ def test_a_claim_posted_twice_by_one_account_is_one_claim(editor_client, checker
     forced = editor_client.post("/api/v1/claims/", {**body, "force": True}, format="json")
     assert forced.status_code == 201
     assert "force" not in forced.json()
+    # Past the retry window the same wording is a claim to track again (a stream replayed).
+    Claim.objects.update(created_at=timezone.now() - timedelta(minutes=5))
+    assert editor_client.post("/api/v1/claims/", body, format="json").status_code == 201
     # Another desk tracking the same wording is not a retry.
     assert checker_client.post("/api/v1/claims/", body, format="json").status_code in (201, 403)
 

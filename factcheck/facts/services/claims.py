@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -77,10 +78,9 @@ def claim_create(
     created_by: User | None = None,
     force: bool = False,
 ) -> Claim:
-    """Create a claim and compute its first status (the claimant alone: unverified). The
-    same text (spacing and case aside) as a claim the same account created is refused with
-    that claim's id, unless `force`: a retried request must not track a claim twice. Seeded
-    claims and other accounts' claims do not count: two desks may track one wording."""
+    """Create a claim and compute its first status (the claimant alone: unverified). A
+    create that repeats one the same account just made (`_retried_create`) is refused with
+    that claim's id, unless `force`: a retried request must not track a claim twice."""
     claim = Claim(
         text=" ".join(text.split()),
         as_of=as_of,
@@ -99,15 +99,12 @@ def claim_create(
         raise ValidationError({"text": "A claim needs text."})
     _validate_quantity(claim)
     if not force and created_by is not None:
-        same = (
-            Claim.objects.filter(text__iexact=claim.text, created_by=created_by)
-            .values_list("pk", flat=True)
-            .first()
-        )
+        same = _retried_create(claim)
         if same is not None:
             raise AlreadyHeld(
                 "text",
-                f"You track this text already as claim {same}; send force=true to track it again.",
+                f"You posted this claim a moment ago as claim {same}; send force=true to "
+                "track it again.",
                 existing_id=same,
                 kind="claim",
             )
@@ -120,6 +117,25 @@ def claim_create(
 
 
 @transaction.atomic
+def _retried_create(claim: Claim) -> int | None:
+    """The claim this create repeats, if it looks like a retry: the same account, the same
+    text (spacing and case aside) and date, created within FACTCHECK_RETRY_WINDOW_SECONDS
+    and with nothing recorded about it yet. Later, the same wording is a new claim to track
+    (a desk may track it again, a stream may be played twice)."""
+    since = timezone.now() - timedelta(seconds=settings.FACTCHECK_RETRY_WINDOW_SECONDS)
+    return (
+        Claim.objects.filter(
+            text__iexact=claim.text,
+            as_of=claim.as_of,
+            created_by=claim.created_by,
+            created_at__gte=since,
+            evidence__isnull=True,
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
 def claim_update(*, claim: Claim, data: dict[str, Any], if_match: str | None = None) -> Claim:
     """Change the editable fields; a new claimant or first source can change the status.
     `if_match` is the version the editor saw (versions.claim_etag); another is refused."""
