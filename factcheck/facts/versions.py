@@ -11,19 +11,6 @@ from typing import Any
 from factcheck.facts.errors import StaleWrite
 from factcheck.facts.models import Claim, Evidence
 
-CLAIM_FIELDS = (
-    "text",
-    "as_of",
-    "speaker_id",
-    "first_source_id",
-    "tags",
-    "quantity_value",
-    "quantity_low",
-    "quantity_high",
-    "quantity_unit",
-    "quantity_approximate",
-    "quantity_about",
-)
 EVIDENCE_FIELDS = (
     "stance",
     "confidence",
@@ -43,7 +30,10 @@ def _digest(kind: str, pk: int, values: dict[str, Any]) -> str:
 
 
 def claim_etag(claim: Claim) -> str:
-    return _digest("c", claim.pk, {f: getattr(claim, f) for f in CLAIM_FIELDS})
+    # The fields an editor may change (services.claims.EDITABLE_FIELDS), relations by id.
+    from factcheck.facts.services.claims import EDITABLE_FIELDS
+
+    return _digest("c", claim.pk, {f: claim.serializable_value(f) for f in EDITABLE_FIELDS})
 
 
 def evidence_etag(evidence: Evidence) -> str:
