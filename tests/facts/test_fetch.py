@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import socket
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from factcheck.facts.models import ProcessingState, Source
-from factcheck.facts.services.fetch import FetchError, url_fetch
+from factcheck.facts.services.fetch import FetchError, TransientFetchError, url_fetch
 from factcheck.facts.services.sources import source_ingest
 
 ARTICLE = b"""<html><head><title>Pentagon: 10,000 North Korean troops in Russia</title>
@@ -32,6 +34,9 @@ ROUTES: dict[str, tuple[int, str, bytes, dict[str, str]]] = {
 
 class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
+        if self.path.startswith("/trickle"):
+            self._trickle(headers_too=self.path == "/trickle-headers")
+            return
         code, content_type, body, headers = ROUTES.get(self.path, (404, "text/plain", b"", {}))
         self.send_response(code)
         self.send_header("Content-Type", content_type)
@@ -40,6 +45,24 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)
+
+    def _trickle(self, *, headers_too: bool) -> None:
+        """One byte every 0.1 s for at most 10 s: each read is quick, the whole never ends."""
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n"
+        if not headers_too:
+            self.wfile.write(head)
+            head = b""
+        deadline = time.monotonic() + 10
+        stream = head + b"<p>" + b"x" * 99_997
+        try:
+            for byte in stream:
+                if time.monotonic() > deadline:
+                    return
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(0.1)
+        except OSError:  # the client gave up: what the test wants
+            return
 
     def log_message(self, *args: object) -> None:
         pass
@@ -121,3 +144,34 @@ def test_a_server_error_is_left_to_celerys_retry_not_failed(site: str) -> None:
     run.refresh_from_db()
     assert run.state == "queued"  # given back for the next attempt, which ends it
     assert check_run_start(check_run_id=run.pk)
+
+
+@pytest.mark.parametrize("path", ["/trickle", "/trickle-headers"])
+def test_a_server_that_trickles_bytes_is_cut_off_at_the_total_deadline(
+    site: str, settings, path: str
+) -> None:
+    settings.FACTCHECK_FETCH_TIMEOUT = 1
+    started = time.monotonic()
+    with pytest.raises(TransientFetchError, match="longer than 1 s"):
+        url_fetch(url=site + path)
+    assert time.monotonic() - started < 3
+
+
+def test_the_connection_goes_to_the_address_that_was_checked(site: str, monkeypatch) -> None:
+    """DNS rebinding: a name that resolves to a checked address first and elsewhere the
+    second time. The fetch looks the name up once and connects to that address."""
+    port = int(site.rsplit(":", 1)[1])
+    real = socket.getaddrinfo
+    answers = iter(["127.0.0.1", "127.0.0.2"])  # nothing listens on 127.0.0.2
+    lookups: list[str] = []
+
+    def rebinding(host: str, *args: object, **kwargs: object) -> object:
+        if host != "rebind.example":
+            return real(host, *args, **kwargs)  # type: ignore[arg-type]
+        lookups.append(host)
+        return real(next(answers), *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    page = url_fetch(url=f"http://rebind.example:{port}/article")
+    assert "10,000 troops" in page.text
+    assert lookups == ["rebind.example"]

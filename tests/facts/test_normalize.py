@@ -16,6 +16,8 @@ from factcheck.facts.normalize import content_hash, normalise_url
         ("https://example.com//a//b", "https://example.com/a/b"),
         ("  https://example.com/a?fbclid=123  ", "https://example.com/a"),
         ("", ""),
+        ("http://[2001:DB8::1]:8080/a", "http://[2001:db8::1]:8080/a"),
+        ("https://[::1]/a", "https://[::1]/a"),
     ],
 )
 def test_it_normalises_urls(raw: str, expected: str) -> None:
