@@ -10,4 +10,4 @@ RUN DJANGO_SECRET_KEY=build DATABASE_URL=postgres://build@localhost/build \
 RUN useradd --create-home factcheck
 USER factcheck
 EXPOSE 8000
-CMD ["gunicorn", "factcheck.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2", "--no-control-socket", "--access-logfile", "-"]
+CMD ["gunicorn", "factcheck.wsgi", "--config", "python:factcheck.gunicorn_conf", "--bind", "0.0.0.0:8000", "--workers", "2", "--no-control-socket", "--access-logfile", "-"]

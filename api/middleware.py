@@ -121,10 +121,50 @@ class UnavailableMiddleware:
         return response
 
 
+_JSON_PATHS = ("/api/", "/healthz", "/readyz")
+
+
+def _json_or(
+    request: HttpRequest, status: int, detail: str, page: Callable[[], HttpResponse]
+) -> HttpResponse:
+    if request.path.startswith(_JSON_PATHS):
+        return JsonResponse({"detail": detail}, status=status)
+    return page()
+
+
+def json_bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400: a disallowed Host header or another suspicious request, as JSON under
+    /api/ (Django's page elsewhere)."""
+    from django.core.exceptions import DisallowedHost
+    from django.views.defaults import bad_request
+
+    detail = "Bad request."
+    if isinstance(exception, DisallowedHost):
+        detail = "Bad request: this server does not answer for that Host header."
+    return _json_or(request, 400, detail, lambda: bad_request(request, exception))
+
+
+def json_permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    from django.views.defaults import permission_denied
+
+    return _json_or(
+        request, 403, "Permission denied.", lambda: permission_denied(request, exception)
+    )
+
+
+def json_page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    from django.views.defaults import page_not_found
+
+    return _json_or(
+        request,
+        404,
+        f"Not found: no endpoint at {request.path}.",
+        lambda: page_not_found(request, exception),
+    )
+
+
 def json_server_error(request: HttpRequest) -> HttpResponse:
     """handler500: JSON under /api/ and for the health checks; Django's page elsewhere."""
     from django.views.defaults import server_error
 
-    if request.path.startswith(("/api/", "/healthz", "/readyz")):
-        return JsonResponse({"detail": "Internal server error."}, status=500)
-    return server_error(request)
+    return _json_or(request, 500, "Internal server error.", lambda: server_error(request))

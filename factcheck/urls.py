@@ -13,4 +13,7 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
 ]
 
+handler400 = "api.middleware.json_bad_request"
+handler403 = "api.middleware.json_permission_denied"
+handler404 = "api.middleware.json_page_not_found"
 handler500 = "api.middleware.json_server_error"

@@ -50,6 +50,8 @@ class Command(BaseCommand):
             "web": [
                 os.path.join(bin_dir, "gunicorn"),
                 "factcheck.wsgi",
+                "--config",
+                "python:factcheck.gunicorn_conf",
                 "--bind",
                 f"{options['host']}:{options['port']}",
                 "--workers",
