@@ -11,7 +11,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from factcheck.facts.errors import AlreadyHeld, PreconditionRequired, StaleWrite
+from factcheck.facts.errors import AlreadyHeld, PreconditionRequired, StaleWrite, WrongState
 
 
 class Conflict(exceptions.APIException):
@@ -55,6 +55,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             },
             status=status.HTTP_409_CONFLICT,
         )
+    if isinstance(exc, WrongState):
+        errors = _django_errors(exc)
+        detail = next(iter(errors.values()))[0]
+        return Response({"detail": detail, "errors": errors}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_django_errors(exc))
     elif isinstance(exc, ProtectedError):

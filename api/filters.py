@@ -7,9 +7,11 @@ from typing import Any
 
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import models
 from django.db.models import F, QuerySet
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
+from drf_spectacular.utils import extend_schema_field
 
 from factcheck.facts.models import (
     CheckRun,
@@ -36,6 +38,10 @@ class UtcIsoDateTimeField(IsoDateTimeField):
     """ISO 8601 in, UTC out: PostgreSQL refuses offsets beyond 15:59, and UTC always fits."""
 
     def to_python(self, value: Any) -> datetime | None:
+        if value == "":
+            raise forms.ValidationError(
+                "Give a date and time, or leave the parameter out.", code="required"
+            )
         parsed = super().to_python(value)
         if parsed is None:
             return None
@@ -60,7 +66,70 @@ def full_text(queryset: QuerySet, value: str) -> QuerySet:
     )
 
 
-class OutletFilter(filters.FilterSet):
+class StrictBooleanField(forms.NullBooleanField):
+    """true or false (1 or 0); anything else is a 400, not "no filter"."""
+
+    def to_python(self, value: Any) -> bool | None:  # type: ignore[override]
+        if value is None:
+            return None
+        if str(value).lower() in ("true", "1"):
+            return True
+        if str(value).lower() in ("false", "0"):
+            return False
+        raise forms.ValidationError("Give true or false.", code="invalid")
+
+
+class BooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # django-filter's own widget reads an unknown word as "no filter"
+        kwargs["widget"] = forms.TextInput
+        super().__init__(*args, **kwargs)
+
+
+MAX_ID = 2**63 - 1  # PostgreSQL's bigint
+
+
+@extend_schema_field({"type": "integer"})
+class IdFilter(filters.Filter):
+    """A related row's id. An id that names nothing (0, negative, or past any id) gives an
+    empty list, as an id that is not used yet does, rather than a 400 or a database error."""
+
+    field_class = forms.IntegerField
+
+    def filter(self, queryset: QuerySet, value: Any) -> QuerySet:
+        if value is None:
+            return queryset
+        if not 1 <= value <= MAX_ID:
+            return queryset.none()
+        return queryset.filter(**{f"{self.field_name}_id": value})
+
+
+class FilterSet(filters.FilterSet):
+    """Foreign keys in Meta.fields filter by id (IdFilter), booleans take only true or false,
+    and a parameter given empty is a 400 unless it takes free text: `kind=` is a mistake to
+    report, not "any kind"."""
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        for name, filter_ in self.filters.items():
+            given = self.data.getlist(name) if hasattr(self.data, "getlist") else []
+            if "" in given and type(filter_) is not filters.CharFilter:
+                self.form.add_error(name, "Give a value, or leave the parameter out.")
+                valid = False
+        return valid
+
+    @classmethod
+    def filter_for_field(cls, field: Any, field_name: str, lookup_expr: str | None = None) -> Any:
+        if field.many_to_one:
+            return IdFilter(field_name=field_name)
+        if isinstance(field, models.BooleanField):
+            return BooleanFilter(field_name=field_name)
+        return super().filter_for_field(field, field_name, lookup_expr)
+
+
+class OutletFilter(FilterSet):
     kind = filters.MultipleChoiceFilter(choices=OutletKind.choices)
     country = filters.CharFilter(lookup_expr="iexact")
     search = filters.CharFilter(field_name="name", lookup_expr="icontains")
@@ -71,7 +140,7 @@ class OutletFilter(filters.FilterSet):
         fields = ["kind", "country", "owner_group"]
 
 
-class SpeakerFilter(filters.FilterSet):
+class SpeakerFilter(FilterSet):
     kind = filters.ChoiceFilter(choices=SpeakerKind.choices)
     search = filters.CharFilter(field_name="name", lookup_expr="icontains")
 
@@ -80,7 +149,7 @@ class SpeakerFilter(filters.FilterSet):
         fields = ["kind", "organization", "root", "country"]
 
 
-class SourceFilter(filters.FilterSet):
+class SourceFilter(FilterSet):
     state = filters.MultipleChoiceFilter(choices=ProcessingState.choices)
     published_after = UtcDateTimeFilter(field_name="published_at", lookup_expr="gte")
     published_before = UtcDateTimeFilter(field_name="published_at", lookup_expr="lt")
@@ -94,12 +163,10 @@ class SourceFilter(filters.FilterSet):
         return full_text(queryset, value)
 
 
-class ClaimFilter(filters.FilterSet):
+class ClaimFilter(FilterSet):
     status = filters.MultipleChoiceFilter(choices=ClaimStatus.choices)
     verdict = filters.ChoiceFilter(field_name="current_verdict__rating", choices=Rating.choices)
-    has_verdict = filters.BooleanFilter(
-        field_name="current_verdict", lookup_expr="isnull", exclude=True
-    )
+    has_verdict = BooleanFilter(field_name="current_verdict", lookup_expr="isnull", exclude=True)
     tag = filters.CharFilter(method="filter_tag")
     as_of_after = filters.DateFilter(field_name="as_of", lookup_expr="gte")
     as_of_before = filters.DateFilter(field_name="as_of", lookup_expr="lte")
@@ -118,7 +185,7 @@ class ClaimFilter(filters.FilterSet):
         return full_text(queryset, value)
 
 
-class EvidenceFilter(filters.FilterSet):
+class EvidenceFilter(FilterSet):
     stance = filters.MultipleChoiceFilter(choices=Stance.choices)
     method = filters.ChoiceFilter(choices=EvidenceMethod.choices)
     review_state = filters.MultipleChoiceFilter(choices=ReviewState.choices)
@@ -129,7 +196,7 @@ class EvidenceFilter(filters.FilterSet):
         fields = ["claim", "source", "speaker", "stance", "method", "review_state"]
 
 
-class VerdictFilter(filters.FilterSet):
+class VerdictFilter(FilterSet):
     rating = filters.MultipleChoiceFilter(choices=Rating.choices)
 
     class Meta:
@@ -137,7 +204,7 @@ class VerdictFilter(filters.FilterSet):
         fields = ["claim", "rating", "published", "author"]
 
 
-class CheckRunFilter(filters.FilterSet):
+class CheckRunFilter(FilterSet):
     kind = filters.MultipleChoiceFilter(choices=CheckRunKind.choices)
     state = filters.MultipleChoiceFilter(choices=CheckRunState.choices)
 

@@ -13,6 +13,7 @@ from rest_framework import serializers
 from factcheck.facts.models import (
     CheckRun,
     Claim,
+    ClaimStatus,
     ClaimStatusChange,
     Evidence,
     Outlet,
@@ -45,11 +46,49 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """A yes or no must come as JSON true or false: 0, 1 and "yes" are not booleans."""
+
+    default_error_messages = {"not_a_boolean": "Give true or false, not {value!r}."}
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("not_a_boolean", value=data)
+        return data
+
+
+def _refuse_non_numbers(field: serializers.Field, data: Any) -> None:
+    if isinstance(data, bool) or not isinstance(data, int | float):
+        field.fail("not_a_number", kind="true/false" if isinstance(data, bool) else repr(data))
+
+
+class StrictFloatField(serializers.FloatField):
+    """A number must come as a JSON number: "3" and true are not numbers."""
+
+    default_error_messages = {"not_a_number": "Give a number, not {kind}."}
+
+    def to_internal_value(self, data: Any) -> float:
+        _refuse_non_numbers(self, data)
+        return float(super().to_internal_value(data))
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A whole number must come as a JSON number: "3" and true are not numbers."""
+
+    default_error_messages = {"not_a_number": "Give a whole number, not {kind}."}
+
+    def to_internal_value(self, data: Any) -> int:
+        _refuse_non_numbers(self, data)
+        return int(super().to_internal_value(data))
+
+
 class ModelSerializer(serializers.ModelSerializer):
-    """A ModelSerializer whose text fields take only strings."""
+    """A ModelSerializer whose text fields take only strings and booleans only true/false."""
 
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
+        models.BooleanField: StrictBooleanField,
+        models.FloatField: StrictFloatField,
         models.CharField: StrictCharField,
         models.TextField: StrictCharField,
         models.URLField: StrictCharField,
@@ -224,17 +263,17 @@ class SourceCreateSerializer(serializers.Serializer):
 
 
 class QuantitySerializer(serializers.Serializer):
-    value = serializers.FloatField(
+    value = StrictFloatField(
         required=False, allow_null=True, default=None, min_value=-1e15, max_value=1e15
     )
-    low = serializers.FloatField(
+    low = StrictFloatField(
         required=False, allow_null=True, default=None, min_value=-1e15, max_value=1e15
     )
-    high = serializers.FloatField(
+    high = StrictFloatField(
         required=False, allow_null=True, default=None, min_value=-1e15, max_value=1e15
     )
     unit = StrictCharField(max_length=100, required=False, allow_blank=True, default="")
-    approximate = serializers.BooleanField(required=False, default=False)
+    approximate = StrictBooleanField(required=False, default=False)
     about = StrictCharField(max_length=300, required=False, allow_blank=True, default="")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -267,7 +306,7 @@ class ClaimSerializer(ModelSerializer):
         child=StrictCharField(max_length=50), required=False, max_length=50
     )
     current_verdict = VerdictBriefSerializer(read_only=True, allow_null=True)
-    force = serializers.BooleanField(
+    force = StrictBooleanField(
         write_only=True,
         required=False,
         default=False,
@@ -417,17 +456,17 @@ class EvidenceCreateSerializer(serializers.Serializer):
     quote = StrictCharField(
         required=False, allow_blank=True, default="", max_length=5000, trim_whitespace=False
     )
-    quote_start = serializers.IntegerField(
+    quote_start = StrictIntegerField(
         required=False, allow_null=True, default=None, min_value=0, max_value=10_000_000
     )
-    quote_end = serializers.IntegerField(
+    quote_end = StrictIntegerField(
         required=False, allow_null=True, default=None, min_value=0, max_value=10_000_000
     )
-    figure_value = serializers.FloatField(
+    figure_value = StrictFloatField(
         required=False, allow_null=True, default=None, min_value=-1e15, max_value=1e15
     )
     figure_text = StrictCharField(required=False, allow_blank=True, default="", max_length=200)
-    confidence = serializers.FloatField(required=False, default=1.0, min_value=0.0, max_value=1.0)
+    confidence = StrictFloatField(required=False, default=1.0, min_value=0.0, max_value=1.0)
 
 
 class EvidenceReviewSerializer(serializers.Serializer):
@@ -476,7 +515,21 @@ class CheckRunSerializer(ModelSerializer):
         read_only_fields = fields
 
 
+class FirstStatusField(serializers.ChoiceField):
+    """The status before a change; the first status a claim gets has none (null, not "")."""
+
+    def to_representation(self, value: Any) -> Any:
+        return value or None
+
+
 class StatusChangeSerializer(ModelSerializer):
+    from_status = FirstStatusField(
+        choices=ClaimStatus.choices,
+        allow_null=True,
+        read_only=True,
+        help_text="The status before the change; null for the claim's first status.",
+    )
+
     class Meta:
         model = ClaimStatusChange
         fields = [
@@ -512,7 +565,12 @@ class HistoryEntrySerializer(serializers.Serializer):
 
 
 class StatsQuerySerializer(serializers.Serializer):
-    since = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    since = serializers.DateTimeField(required=False, default=None)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if self.initial_data.get("since") == "":
+            raise serializers.ValidationError({"since": ["Give a date and time, or leave it out."]})
+        return attrs
 
 
 class StatsSerializer(serializers.Serializer):
@@ -548,7 +606,7 @@ class MatchRequestSerializer(serializers.Serializer):
         default=None,
         help_text="When the text was published: figures are compared at that time",
     )
-    limit = serializers.IntegerField(required=False, default=20, min_value=1, max_value=50)
+    limit = StrictIntegerField(required=False, default=20, min_value=1, max_value=50)
 
 
 class MatchSerializer(serializers.Serializer):

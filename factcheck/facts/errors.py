@@ -15,6 +15,11 @@ class AlreadyHeld(ValidationError):
         self.kind = kind
 
 
+class WrongState(ValidationError):
+    """The record is not in a state the action applies to (retrying a processed source):
+    the API answers 409; other callers see a validation error."""
+
+
 class StaleWrite(Exception):
     """The record changed since the writer read it (its `If-Match` no longer matches)."""
 

@@ -131,6 +131,7 @@ def test_history_shows_status_changes_and_verdicts_in_time_order(
         ("verdict", None),
     ]
     assert history[2]["verdict"]["rating"] == "true"
+    assert [h["status_change"]["from_status"] for h in history[:2]] == [None, "unverified"]
 
 
 def test_claimreview_gives_the_current_published_verdict(reader_client, fact_checker) -> None:

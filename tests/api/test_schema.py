@@ -9,8 +9,7 @@ import pytest
 import schemathesis
 from django.core.management import call_command
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.config import SchemathesisConfig
 
 from factcheck.wsgi import application
 from tests import factories as f
@@ -20,6 +19,23 @@ def test_the_schema_validates_without_warnings(db) -> None:
     out = StringIO()
     call_command("spectacular", "--validate", "--fail-on-warn", stdout=out)
     assert "/api/v1/claims/{id}/recheck/" in out.getvalue()
+
+
+# Schema-valid input may still be refused by the state of the data: a 400 when it names a
+# record that does not exist (a claim id in a new verdict's body: no schema can say which ids
+# exist), 409/412/428 when the record is not in a state the action applies to or was changed
+# meanwhile. Every other check runs as schemathesis ships it.
+CONFIG = SchemathesisConfig.from_dict(
+    {
+        "checks": {
+            "positive_data_acceptance": {
+                "expected-statuses": list(
+                    ("2xx", "3xx", "400", "401", "403", "404", "409", "412", "428", "429")
+                )
+            }
+        }
+    }
+)
 
 
 @pytest.fixture
@@ -33,7 +49,7 @@ def api_schema(db, make_user):
     # Some rows so that generated ids sometimes hit something.
     claim = f.claim(speaker=f.org("US government"))
     f.evidence(claim, f.source(), "supports", f.org("NATO"))
-    yield schemathesis.openapi.from_wsgi("/api/schema/", application)
+    yield schemathesis.openapi.from_wsgi("/api/schema/", application, config=CONFIG)
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
 
@@ -41,21 +57,26 @@ def api_schema(db, make_user):
 schema = schemathesis.pytest.from_fixture("api_schema")
 
 
+ROLES = ["reader", "editor", "fact_checker", "admin"]
+
+
 @pytest.fixture
-def admin_token(make_user) -> str:
+def role_tokens(make_user) -> dict[str, str]:
     from rest_framework.authtoken.models import Token
 
-    user = make_user("fuzz-admin", "admin")
-    return Token.objects.create(user=user).key
+    return {role: Token.objects.create(user=make_user(f"fuzz-{role}", role)).key for role in ROLES}
 
 
 @schema.parametrize()
 @settings(
-    max_examples=int(os.environ.get("SCHEMATHESIS_EXAMPLES", "20")),
+    max_examples=int(os.environ.get("SCHEMATHESIS_EXAMPLES", "50")),
     deadline=None,
     derandomize=True,
     suppress_health_check=list(HealthCheck),
 )
-def test_no_input_gives_a_server_error_or_breaks_the_schema(case, admin_token) -> None:
-    case.headers = {**(case.headers or {}), "Authorization": f"Token {admin_token}"}
-    case.call_and_validate(checks=[not_a_server_error, response_schema_conformance])
+def test_no_input_gives_a_server_error_or_breaks_the_schema(case, role_tokens) -> None:
+    """Every operation, with each role's token, every check schemathesis has: no 5xx, no
+    answer outside the schema (status, content type, headers, body), bad input refused,
+    authentication enforced where the schema requires it."""
+    for token in role_tokens.values():
+        case.call_and_validate(headers={"Authorization": f"Token {token}"})

@@ -137,7 +137,7 @@ def test_a_failed_source_can_be_retried(editor_client) -> None:
     assert response.status_code == 202
     assert CheckRun.objects.filter(source=source, state="queued").count() == 1
     processed = f.source()
-    assert editor_client.post(f"/api/v1/sources/{processed.pk}/retry/").status_code == 400
+    assert editor_client.post(f"/api/v1/sources/{processed.pk}/retry/").status_code == 409
 
 
 def test_the_detail_has_the_text_and_the_list_does_not(reader_client) -> None:

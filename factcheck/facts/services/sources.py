@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from factcheck.facts.errors import AlreadyHeld
+from factcheck.facts.errors import AlreadyHeld, WrongState
 from factcheck.facts.models import (
     CheckRun,
     CheckRunKind,
@@ -142,7 +142,7 @@ def source_retry(*, source: Source, requested_by: User | None = None) -> CheckRu
     """Queue a failed (or stuck) source again; its error is kept until the new run starts."""
     locked = Source.objects.select_for_update().get(pk=source.pk)
     if locked.state == ProcessingState.PROCESSED:
-        raise ValidationError({"state": "This source is processed already; nothing to retry."})
+        raise WrongState({"state": "This source is processed already; nothing to retry."})
     return source_queue_ingest(source=locked, requested_by=requested_by)
 
 
