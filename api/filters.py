@@ -25,11 +25,13 @@ from factcheck.facts.models import (
     OutletKind,
     ProcessingState,
     Rating,
+    ReviewPriority,
     ReviewState,
     Source,
     Speaker,
     SpeakerKind,
     Stance,
+    StatusBasis,
     Verdict,
 )
 
@@ -165,6 +167,7 @@ class SourceFilter(FilterSet):
 
 class ClaimFilter(FilterSet):
     status = filters.MultipleChoiceFilter(choices=ClaimStatus.choices)
+    status_basis = filters.MultipleChoiceFilter(choices=StatusBasis.choices)
     verdict = filters.ChoiceFilter(field_name="current_verdict__rating", choices=Rating.choices)
     has_verdict = BooleanFilter(field_name="current_verdict", lookup_expr="isnull", exclude=True)
     tag = filters.CharFilter(method="filter_tag")
@@ -176,7 +179,7 @@ class ClaimFilter(FilterSet):
 
     class Meta:
         model = Claim
-        fields = ["status", "speaker", "first_source"]
+        fields = ["status", "status_basis", "speaker", "first_source"]
 
     def filter_tag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(tags__contains=[value.strip().lower()])
@@ -190,10 +193,30 @@ class EvidenceFilter(FilterSet):
     method = filters.ChoiceFilter(choices=EvidenceMethod.choices)
     review_state = filters.MultipleChoiceFilter(choices=ReviewState.choices)
     min_confidence = filters.NumberFilter(field_name="confidence", lookup_expr="gte")
+    suggested = BooleanFilter(
+        field_name="suggested",
+        help_text="Automatic readings below the engine's floor (true) or the rest (false)",
+    )
 
     class Meta:
         model = Evidence
         fields = ["claim", "source", "speaker", "stance", "method", "review_state"]
+
+
+class ReviewQueueFilter(FilterSet):
+    priority = filters.MultipleChoiceFilter(
+        field_name="review_priority", choices=ReviewPriority.choices
+    )
+    stance = filters.MultipleChoiceFilter(choices=Stance.choices)
+    suggested = BooleanFilter(field_name="suggested")
+    tag = filters.CharFilter(method="filter_tag", help_text="Claims with this tag")
+
+    class Meta:
+        model = Evidence
+        fields = ["priority", "claim", "source", "speaker", "stance"]
+
+    def filter_tag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(claim__tags__contains=[value.strip().lower()])
 
 
 class VerdictFilter(FilterSet):

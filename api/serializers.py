@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from factcheck.facts import corroboration
 from factcheck.facts.models import (
     CheckRun,
     Claim,
@@ -18,12 +19,14 @@ from factcheck.facts.models import (
     Evidence,
     Outlet,
     Rating,
+    ReviewPriority,
     Source,
     Speaker,
     Stance,
+    StatusBasis,
     Verdict,
 )
-from factcheck.facts.selectors import HistoryEntry
+from factcheck.facts.selectors import HistoryEntry, passage_in_context
 from factcheck.facts.services.claims import evidence_fact
 from factcheck.facts.services.outlets import outlet_get_or_create
 from factcheck.facts.services.speakers import speaker_get_or_create
@@ -327,6 +330,7 @@ class ClaimSerializer(ModelSerializer):
             "first_source",
             "tags",
             "status",
+            "status_basis",
             "status_explanation",
             "status_detail",
             "last_checked_at",
@@ -340,6 +344,7 @@ class ClaimSerializer(ModelSerializer):
         ]
         read_only_fields = [
             "status",
+            "status_basis",
             "status_explanation",
             "status_detail",
             "last_checked_at",
@@ -391,6 +396,12 @@ class EvidenceSerializer(ModelSerializer):
     automatic_stance = serializers.ChoiceField(
         choices=Stance.choices, allow_blank=True, read_only=True
     )
+    suggested = serializers.BooleanField(
+        read_only=True,
+        help_text="An automatic reading below the engine's confidence floor for its stance "
+        "(FACTCHECK_AUTO_SUPPORT_FLOOR / FACTCHECK_AUTO_CONTRADICT_FLOOR): listed for "
+        "review, not counted in the claim's status until a person confirms it.",
+    )
 
     class Meta:
         model = Evidence
@@ -407,6 +418,7 @@ class EvidenceSerializer(ModelSerializer):
             "figure_value",
             "figure_text",
             "confidence",
+            "suggested",
             "method",
             "engine_version",
             "engine_notes",
@@ -477,7 +489,86 @@ class EvidenceReviewSerializer(serializers.Serializer):
         default=None,
         help_text="Leave out to confirm the current stance; give another to override it.",
     )
+    reject = StrictBooleanField(
+        required=False,
+        default=False,
+        help_text="The reading is wrong: it counts for nothing, and the engine never makes it "
+        "again for this claim, source and speaker. Not with `stance`.",
+    )
     note = StrictCharField(required=False, allow_blank=True, default="", max_length=2000)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["reject"] and attrs["stance"] is not None:
+            raise serializers.ValidationError(
+                {"reject": "Reject a reading, or give its stance: not both."}
+            )
+        return attrs
+
+
+class ReviewQueueEntrySerializer(EvidenceSerializer):
+    """An unreviewed reading with what reviewing it would do and the text around it."""
+
+    claim: Any = serializers.SerializerMethodField()
+    status_now = serializers.ChoiceField(
+        source="claim.status", choices=ClaimStatus.choices, read_only=True
+    )
+    status_if_confirmed = serializers.ChoiceField(choices=ClaimStatus.choices, read_only=True)
+    status_if_rejected = serializers.ChoiceField(choices=ClaimStatus.choices, read_only=True)
+    consequence = serializers.SerializerMethodField()
+    priority = serializers.ChoiceField(
+        source="review_priority", choices=ReviewPriority.choices, read_only=True
+    )
+    paragraph = serializers.SerializerMethodField()
+
+    class Meta(EvidenceSerializer.Meta):
+        fields = [
+            "id",
+            "priority",
+            "claim",
+            "status_now",
+            "status_if_confirmed",
+            "status_if_rejected",
+            "consequence",
+            "stance",
+            "confidence",
+            "suggested",
+            "quote",
+            "quote_start",
+            "quote_end",
+            "paragraph",
+            "speaker",
+            "origin",
+            "source",
+            "figure_text",
+            "engine_version",
+            "engine_notes",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_claim(self, obj: Evidence) -> dict[str, Any]:
+        claim = obj.claim
+        return {
+            "id": claim.pk,
+            "text": claim.text,
+            "status": claim.status,
+            "status_basis": claim.status_basis,
+            "speaker": claim.speaker.name if claim.speaker else None,
+            "created_at": claim.created_at,
+        }
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_consequence(self, obj: Evidence) -> str:
+        return corroboration.consequence_sentence(
+            obj.claim.status, obj.status_if_confirmed, obj.status_if_rejected
+        )
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_paragraph(self, obj: Evidence) -> dict[str, str]:
+        """The quote inside its paragraph: `before` + `quote` + `after`."""
+        found = passage_in_context(obj.source.text, obj.quote_start, obj.quote_end)
+        return {"before": found.before, "quote": found.quote, "after": found.after}
 
 
 class VerdictSerializer(ModelSerializer):
@@ -529,6 +620,12 @@ class StatusChangeSerializer(ModelSerializer):
         read_only=True,
         help_text="The status before the change; null for the claim's first status.",
     )
+    from_basis = FirstStatusField(
+        choices=StatusBasis.choices,
+        allow_null=True,
+        read_only=True,
+        help_text="The basis before the change; null for the claim's first status.",
+    )
 
     class Meta:
         model = ClaimStatusChange
@@ -536,6 +633,8 @@ class StatusChangeSerializer(ModelSerializer):
             "id",
             "from_status",
             "to_status",
+            "from_basis",
+            "to_basis",
             "changed_at",
             "trigger",
             "trigger_source",
@@ -576,12 +675,16 @@ class StatsQuerySerializer(serializers.Serializer):
 class StatsSerializer(serializers.Serializer):
     claims = serializers.IntegerField()
     claims_by_status = serializers.DictField(child=serializers.IntegerField())
+    claims_by_basis = serializers.DictField(child=serializers.IntegerField())
     claims_by_verdict = serializers.DictField(child=serializers.IntegerField())
     claims_without_verdict = serializers.IntegerField()
     sources = serializers.IntegerField()
     sources_by_state = serializers.DictField(child=serializers.IntegerField())
     evidence = serializers.IntegerField()
     evidence_awaiting_review = serializers.IntegerField()
+    evidence_changing_a_status = serializers.IntegerField(
+        help_text="Unreviewed readings whose confirmation or rejection would change a status"
+    )
     check_runs_by_state = serializers.DictField(child=serializers.IntegerField())
     failed_check_runs = serializers.IntegerField()
     since = serializers.DateTimeField(allow_null=True)
@@ -613,6 +716,10 @@ class MatchSerializer(serializers.Serializer):
     claim = serializers.DictField()
     stance = serializers.ChoiceField(choices=Stance.choices)
     confidence = serializers.FloatField()
+    suggested = serializers.BooleanField(
+        help_text="Below the engine's confidence floor for its stance: were the text a source, "
+        "this reading would be recorded for review and not counted in the status."
+    )
     passage = serializers.DictField()
     figure = serializers.DictField(allow_null=True)
     speaker = serializers.DictField(allow_null=True)

@@ -9,6 +9,7 @@ router.register("speakers", views.SpeakerViewSet, basename="speaker")
 router.register("sources", views.SourceViewSet, basename="source")
 router.register("claims", views.ClaimViewSet, basename="claim")
 router.register("evidence", views.EvidenceViewSet, basename="evidence")
+router.register("review-queue", views.ReviewQueueViewSet, basename="review-queue")
 router.register("verdicts", views.VerdictViewSet, basename="verdict")
 router.register("check-runs", views.CheckRunViewSet, basename="check-run")
 

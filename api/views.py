@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.http import HttpRequest, JsonResponse
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -243,6 +244,9 @@ class EvidenceViewSet(
     ordering_fields = ["created_at", "confidence", "updated_at"]
     action_roles = {"review": roles.FACT_CHECKER}
 
+    def get_queryset(self) -> Any:
+        return selectors.evidence_list()  # the floors as configured now
+
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = serializers.EvidenceCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -261,7 +265,7 @@ class EvidenceViewSet(
     )
     @action(detail=True, methods=["post"])
     def review(self, request: Request, pk: str | None = None) -> Response:
-        """Confirm the stance, or override it with another."""
+        """Confirm the stance, override it with another, or reject the reading."""
         serializer = serializers.EvidenceReviewSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         evidence: Evidence = self.get_object()
@@ -269,6 +273,7 @@ class EvidenceViewSet(
             evidence=evidence,
             reviewer=acting_user(request),
             stance=serializer.validated_data["stance"],
+            reject=serializer.validated_data["reject"],
             note=serializer.validated_data["note"],
             if_match=request.headers.get("If-Match"),
         )
@@ -285,6 +290,21 @@ class EvidenceViewSet(
         response = Response(self.get_serializer(evidence).data)
         response["ETag"] = evidence_etag(evidence)
         return response
+
+
+class ReviewQueueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Readings nobody has reviewed, in the order a fact-checker should take them: first
+    those whose confirmation or rejection would change a claim's status (`priority` 0; the
+    entry says which change), then contradictions below the engine's floor (1), then the
+    rest (2), newest claims first. Review each with `POST /evidence/{id}/review/`."""
+
+    queryset = selectors.review_queue()
+    serializer_class = serializers.ReviewQueueEntrySerializer
+    filterset_class = filters.ReviewQueueFilter
+    filter_backends = [DjangoFilterBackend]
+
+    def get_queryset(self) -> Any:
+        return selectors.review_queue()  # the floors as configured now
 
 
 class VerdictViewSet(

@@ -63,6 +63,7 @@ def main() -> None:
     gold, paired, matched = [], [], []
     confidences: list[float] = []
     cross = 0
+    cross_confidences: list[float] = []  # per headline, its surest contradiction of another claim
     for e in examples:
         spans, vectors = sentences[e.text], sentence_vectors[e.text]
         own = readings(
@@ -80,6 +81,7 @@ def main() -> None:
         confidences.append(mine[2])
         others = [c for c, s in found.items() if c != e.claim and s[0] == "contradicts"]
         cross += bool(others)
+        cross_confidences.append(max((found[c][2] for c in others), default=-1.0))
         if args.wrong:
             for c in others:
                 print(f"cross {found[c][1]} | {c[:60]!r} <- {e.text[:90]!r}")
@@ -115,6 +117,25 @@ def main() -> None:
                     f"  {TO_PRODUCT[label]:11} {low:.1f}-{min(high, 1):.1f}: "
                     f"{sum(picked)}/{len(picked)} = {sum(picked) / len(picked):.2f}"
                 )
+    print(
+        "\nfloors (match): automatic readings at or above the floor that would count, "
+        "right ones in brackets; headlines contradicting another story's claim"
+    )
+    for floor in FLOORS:
+        cells = []
+        for label in ("agree", "disagree"):
+            kept = [
+                g == p
+                for g, p, c in zip(gold, matched, confidences, strict=True)
+                if p == label and c >= floor
+            ]
+            precision = f"{sum(kept) / len(kept):.2f}" if kept else "-"
+            cells.append(f"{TO_PRODUCT[label]} {len(kept):3} ({sum(kept):3}, {precision})")
+        crossing = sum(c >= floor for c in cross_confidences)
+        print(f"  {floor:4.2f}: {cells[0]} | {cells[1]} | other stories {crossing}")
+
+
+FLOORS = (0.0, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
 
 
 def _match(text, spans, vectors, claims, claim_vectors) -> dict[str, tuple[str, str, float]]:

@@ -8,7 +8,10 @@ The same services the API and the worker call, with Celery running tasks inline:
 seeds, create the stream's claims from their text and `as_of` alone, post the articles in
 date order (url, title, text, published_at, outlet, syndicated_from), let every job run.
 `--pairs` prints each (claim, article) pair the service got wrong, with the passage and
-the rule that decided it. Uses the server in DATABASE_URL, or the embedded one, in a
+the rule that decided it. `--floors` prints, for floors on the engine's confidence, how
+many automatic readings of each stance would count, how many of those are right, and how
+many statuses would agree (the statuses recomputed with those floors from the same
+evidence). Uses the server in DATABASE_URL, or the embedded one, in a
 throwaway database `factcheck_stream`.
 """
 
@@ -38,10 +41,10 @@ def main() -> None:
     if not (stream / "claims.json").exists():
         raise SystemExit(f"no labelled stream at {stream}")
     with throwaway_database(STREAM_DB):
-        play(stream, show_pairs="--pairs" in sys.argv)
+        play(stream, show_pairs="--pairs" in sys.argv, show_floors="--floors" in sys.argv)
 
 
-def play(stream: Path, *, show_pairs: bool) -> None:
+def play(stream: Path, *, show_pairs: bool, show_floors: bool = False) -> None:
     import django
 
     django.setup()
@@ -119,11 +122,64 @@ def play(stream: Path, *, show_pairs: bool) -> None:
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     discusses = disc_found / disc_gold if disc_gold else 0.0
+    if show_floors:
+        floor_table(claims, claim_of, article_of)
     print(
         f"stream: {len(articles)} articles in {elapsed:.0f} s; decisive stance P {precision:.2f} "
         f"R {recall:.2f}; discusses found {discusses:.2f}; status agreement "
         f"{status_ok}/{len(claims)}"
     )
+
+
+FLOORS = (0.0, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
+
+
+def floor_table(
+    claims: list[dict[str, Any]], claim_of: dict[str, Any], article_of: dict[int, dict[str, Any]]
+) -> None:
+    """Per floor: the automatic readings of a stance that would count (and how many are
+    right, against the article's label), and the statuses that would agree."""
+    from factcheck.facts.corroboration import Floors, decide_status
+    from factcheck.facts.models import Claim, Evidence
+    from factcheck.facts.services.claims import claimant_origin, evidence_fact
+
+    rows: list[tuple[str, float, bool]] = []  # stance, confidence, right
+    per_claim: list[tuple[Any, list[Any], str]] = []
+    for c in claims:
+        claim = Claim.objects.get(pk=claim_of[c["id"]].pk)
+        evidence = list(
+            Evidence.objects.filter(claim=claim).select_related(
+                "speaker__root",
+                "source__outlet",
+                "source__syndicated_from",
+                "source__copy_of__outlet",
+                "source__copy_of__syndicated_from",
+            )
+        )
+        for e in evidence:
+            a = article_of.get(e.source_id)
+            if a is None or e.stance not in ("supports", "contradicts"):
+                continue
+            gold = a.get("labels", {}).get(c["id"], {}).get("stance")
+            rows.append((e.stance, e.confidence, gold == e.stance))
+        per_claim.append(
+            (claimant_origin(claim), [evidence_fact(e) for e in evidence], c["expected"]["status"])
+        )
+    print("\nfloor: counted supports (right) | counted contradicts (right) | statuses agreeing")
+    print("       (the statuses with that floor for both stances; then support floor 0.6)")
+    for floor in FLOORS:
+        cells = []
+        for stance in ("supports", "contradicts"):
+            kept = [right for s, conf, right in rows if s == stance and conf >= floor]
+            cells.append(f"{len(kept):3} ({sum(kept):3})")
+        agree = [
+            sum(
+                decide_status(claimant=who, evidence=facts, floors=floors).status == want
+                for who, facts, want in per_claim
+            )
+            for floors in (Floors(floor, floor), Floors(0.6, floor))
+        ]
+        print(f"{floor:5.2f}: {cells[0]} | {cells[1]} | {agree[0]} / {agree[1]} of {len(claims)}")
 
 
 def _why(claim: Any, article: dict[str, Any]) -> list[str]:

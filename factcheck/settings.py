@@ -48,6 +48,19 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
     return value
 
 
+def env_float(name: str, default: float, *, minimum: float, maximum: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}") from None
+    if not minimum <= value <= maximum:
+        raise ImproperlyConfigured(f"{name} must lie between {minimum} and {maximum}, not {raw}")
+    return value
+
+
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
@@ -201,6 +214,14 @@ FACTCHECK_MAX_SOURCE_SENTENCES = env_int("FACTCHECK_MAX_SOURCE_SENTENCES", 3000,
 FACTCHECK_MAX_MATCH_CHARS = env_int("FACTCHECK_MAX_MATCH_CHARS", 20000, minimum=100)
 # A claim posted again by the same account this soon, with nothing recorded about it yet,
 # is a retry: 409 with the first one.
+# Automatic evidence counts toward a status only at or above these confidences; below, it is
+# suggested for review (docs/corroboration.md; the defaults are measured in docs/engine.md).
+FACTCHECK_AUTO_SUPPORT_FLOOR = env_float(
+    "FACTCHECK_AUTO_SUPPORT_FLOOR", 0.6, minimum=0.0, maximum=1.0
+)
+FACTCHECK_AUTO_CONTRADICT_FLOOR = env_float(
+    "FACTCHECK_AUTO_CONTRADICT_FLOOR", 0.7, minimum=0.0, maximum=1.0
+)
 FACTCHECK_RETRY_WINDOW_SECONDS = env_int("FACTCHECK_RETRY_WINDOW_SECONDS", 120, minimum=0)
 CELERY_BEAT_SCHEDULE = {
     "reconcile-jobs": {
@@ -303,6 +324,9 @@ SPECTACULAR_SETTINGS = {
         "CheckRunStateEnum": "factcheck.facts.models.CheckRunState",
         "CheckRunKindEnum": "factcheck.facts.models.CheckRunKind",
         "OutletKindEnum": "factcheck.facts.models.OutletKind",
+        "StatusBasisEnum": "factcheck.facts.models.StatusBasis",
+        "ReviewPriorityEnum": "factcheck.facts.models.ReviewPriority",
+        "ReviewStateEnum": "factcheck.facts.models.ReviewState",
     },
 }
 

@@ -10,20 +10,24 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.html import format_html
 
-from factcheck.facts import roles
+from factcheck.facts import corroboration, roles, selectors
 from factcheck.facts.models import (
     CheckRun,
     Claim,
     ClaimStatusChange,
     Evidence,
     Outlet,
+    ReviewPriority,
+    ReviewQueueEntry,
     Source,
     Speaker,
     Stance,
     Verdict,
 )
+from factcheck.facts.selectors import evidence_suggested_q
 from factcheck.facts.services.claims import claim_create, claim_request_recheck, claim_update
 from factcheck.facts.services.evidence import evidence_create, evidence_review
 from factcheck.facts.services.sources import source_retry
@@ -130,15 +134,15 @@ class EvidenceInline(admin.TabularInline):
 class StatusChangeInline(admin.TabularInline):
     model = ClaimStatusChange
     extra = 0
-    fields = ["changed_at", "from_status", "to_status", "trigger", "trigger_source", "explanation"]
-    readonly_fields = [
+    fields = readonly_fields = (
         "changed_at",
         "from_status",
         "to_status",
+        "to_basis",
         "trigger",
         "trigger_source",
         "explanation",
-    ]
+    )
     can_delete = False
     verbose_name_plural = "status history"
 
@@ -183,15 +187,22 @@ class ClaimAdmin(admin.ModelAdmin):
     list_display = [
         "short_text",
         "status",
+        "status_basis",
         "verdict",
         "evidence_total",
         "speaker",
         "last_checked_at",
     ]
-    list_filter = ["status", "current_verdict__rating", TagFilter, "speaker"]
+    list_filter = ["status", "status_basis", "current_verdict__rating", TagFilter, "speaker"]
     search_fields = ["text"]
     autocomplete_fields = ["speaker", "first_source"]
-    readonly_fields = ["status", "explanation", "last_checked_at", "current_verdict"]
+    readonly_fields = [
+        "status",
+        "status_basis",
+        "explanation",
+        "last_checked_at",
+        "current_verdict",
+    ]
     fieldsets = [  # type: ignore[assignment]
         (None, {"fields": ["text", "as_of", "speaker", "first_source", "tags"]}),
         (
@@ -210,7 +221,15 @@ class ClaimAdmin(admin.ModelAdmin):
         ),
         (
             "Corroboration",
-            {"fields": ["status", "explanation", "last_checked_at", "current_verdict"]},
+            {
+                "fields": [
+                    "status",
+                    "status_basis",
+                    "explanation",
+                    "last_checked_at",
+                    "current_verdict",
+                ]
+            },
         ),
     ]
     inlines = [EvidenceInline, VerdictInline, StatusChangeInline]
@@ -290,14 +309,154 @@ class ClaimAdmin(admin.ModelAdmin):
         self.message_user(request, f"Queued a re-check of {queryset.count()} claim(s).")
 
 
+class SuggestedFilter(admin.SimpleListFilter):
+    """Automatic readings below the engine's floor: they count only once a person confirms."""
+
+    title = "counted in the status"
+    parameter_name = "suggested"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("1", "suggested only (below the engine's floor)"), ("0", "counted")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Evidence]) -> QuerySet[Evidence]:
+        if self.value() == "1":
+            return queryset.filter(evidence_suggested_q())
+        if self.value() == "0":
+            return queryset.exclude(evidence_suggested_q())
+        return queryset
+
+
+class ReviewActions:
+    """Confirm, override or reject readings from a list, as a fact-checker."""
+
+    actions: Any = ["confirm", "reject", "mark_supports", "mark_contradicts", "mark_discusses"]
+
+    def _review(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Evidence],
+        stance: str | None,
+        *,
+        reject: bool = False,
+    ) -> None:
+        if not roles.has_role(request.user, roles.FACT_CHECKER):
+            self.message_user(  # type: ignore[attr-defined]
+                request, "Only fact-checkers review evidence.", level=messages.ERROR
+            )
+            return
+        items = list(queryset)
+        for evidence in items:
+            evidence_review(
+                evidence=evidence,
+                reviewer=acting_user(request),
+                stance=stance,
+                reject=reject,
+                if_match=ADMIN_SAW_IT,
+            )
+        self.message_user(  # type: ignore[attr-defined]
+            request, f"Reviewed {len(items)} piece(s) of evidence."
+        )
+
+    @admin.action(description="Confirm the stance")
+    def confirm(self, request: HttpRequest, queryset: QuerySet[Evidence]) -> None:
+        self._review(request, queryset, None)
+
+    @admin.action(description="Reject: the reading is wrong")
+    def reject(self, request: HttpRequest, queryset: QuerySet[Evidence]) -> None:
+        self._review(request, queryset, None, reject=True)
+
+    @admin.action(description="Override: supports")
+    def mark_supports(self, request: HttpRequest, queryset: QuerySet[Evidence]) -> None:
+        self._review(request, queryset, Stance.SUPPORTS)
+
+    @admin.action(description="Override: contradicts")
+    def mark_contradicts(self, request: HttpRequest, queryset: QuerySet[Evidence]) -> None:
+        self._review(request, queryset, Stance.CONTRADICTS)
+
+    @admin.action(description="Override: discusses")
+    def mark_discusses(self, request: HttpRequest, queryset: QuerySet[Evidence]) -> None:
+        self._review(request, queryset, Stance.DISCUSSES)
+
+
+@admin.register(ReviewQueueEntry)
+class ReviewQueueAdmin(ReviewActions, admin.ModelAdmin):
+    """Unreviewed readings, most consequential first; review them with the actions."""
+
+    list_display = [
+        "priority",
+        "claim_link",
+        "change",
+        "stance",
+        "confidence",
+        "in_context",
+        "speaker",
+    ]
+    list_display_links = None
+    list_filter = ["review_priority", "stance", SuggestedFilter]
+    search_fields = ["quote", "claim__text"]
+    list_per_page = 25
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Evidence]:
+        return selectors.review_queue()
+
+    def get_ordering(self, request: HttpRequest) -> tuple[()]:
+        return ()  # the queue's own order
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.has_perm("facts.view_evidence"))
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="first because", ordering="review_priority")
+    def priority(self, obj: Evidence) -> str:
+        return ReviewPriority(obj.review_priority).label if obj.review_priority is not None else ""
+
+    @admin.display(description="claim")
+    def claim_link(self, obj: Evidence) -> str:
+        url = reverse("admin:facts_claim_change", args=[obj.claim_id])
+        return format_html(
+            '<a href="{}">{}</a><br><small>{} ({})</small>',
+            url,
+            obj.claim.text[:120],
+            obj.claim.status,
+            obj.claim.status_basis,
+        )
+
+    @admin.display(description="what reviewing it changes")
+    def change(self, obj: Evidence) -> str:
+        return corroboration.consequence_sentence(
+            obj.claim.status, obj.status_if_confirmed, obj.status_if_rejected
+        )
+
+    @admin.display(description="passage, in its paragraph")
+    def in_context(self, obj: Evidence) -> str:
+        found = selectors.passage_in_context(obj.source.text, obj.quote_start, obj.quote_end)
+        return format_html(
+            "{}<mark>{}</mark>{}<br><small>{}</small>",
+            found.before,
+            found.quote,
+            found.after,
+            obj.source.title or obj.source.url,
+        )
+
+
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(ReviewActions, admin.ModelAdmin):
     list_display = ["claim", "source", "speaker", "stance", "confidence", "method", "review_state"]
-    list_filter = ["stance", "method", "review_state"]
+    list_filter = [SuggestedFilter, "stance", "method", "review_state"]
     search_fields = ["quote", "claim__text", "source__title"]
     autocomplete_fields = ["claim", "source", "speaker"]
     list_select_related = ["claim", "source", "speaker"]
-    actions = ["confirm", "mark_supports", "mark_contradicts", "mark_discusses"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         if obj is None:
@@ -342,37 +501,6 @@ class EvidenceAdmin(admin.ModelAdmin):
             created_by=acting_user(request),
         )
         obj.pk = created.pk
-
-    def _review(
-        self, request: HttpRequest, queryset: QuerySet[Evidence], stance: str | None
-    ) -> None:
-        if not roles.has_role(request.user, roles.FACT_CHECKER):
-            self.message_user(request, "Only fact-checkers review evidence.", level=messages.ERROR)
-            return
-        for evidence in queryset:
-            evidence_review(
-                evidence=evidence,
-                reviewer=acting_user(request),
-                stance=stance,
-                if_match=ADMIN_SAW_IT,
-            )
-        self.message_user(request, f"Reviewed {queryset.count()} piece(s) of evidence.")
-
-    @admin.action(description="Confirm the stance")
-    def confirm(self, request: HttpRequest, queryset: QuerySet[Evidence]) -> None:
-        self._review(request, queryset, None)
-
-    @admin.action(description="Override: supports")
-    def mark_supports(self, request: HttpRequest, queryset: QuerySet[Evidence]) -> None:
-        self._review(request, queryset, Stance.SUPPORTS)
-
-    @admin.action(description="Override: contradicts")
-    def mark_contradicts(self, request: HttpRequest, queryset: QuerySet[Evidence]) -> None:
-        self._review(request, queryset, Stance.CONTRADICTS)
-
-    @admin.action(description="Override: discusses")
-    def mark_discusses(self, request: HttpRequest, queryset: QuerySet[Evidence]) -> None:
-        self._review(request, queryset, Stance.DISCUSSES)
 
 
 @admin.register(Verdict)

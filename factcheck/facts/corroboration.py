@@ -7,7 +7,7 @@ The rules, in plain words, are in docs/corroboration.md.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 SUPPORTS = "supports"
@@ -18,6 +18,10 @@ UNVERIFIED = "unverified"
 CORROBORATED = "corroborated"
 CONTESTED = "contested"
 CONTRADICTED = "contradicted"
+
+REVIEWED = "reviewed"
+PROVISIONAL = "provisional"
+NO_BASIS = "none"
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,28 @@ class EvidenceFact:
     stance: str
     human: bool
     source: SourceRef
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True)
+class Floors:
+    """The least confidence at which the engine's own `supports` / `contradicts` counts.
+    Below it the reading is *suggested*: listed for review, never counted until a person
+    confirms it. Evidence a person entered or reviewed always counts."""
+
+    supports: float = 0.0
+    contradicts: float = 0.0
+
+    def below(self, stance: str, confidence: float) -> bool:
+        """Whether an automatic reading of this stance and confidence is only suggested."""
+        if stance == SUPPORTS:
+            return confidence < self.supports
+        if stance == CONTRADICTS:
+            return confidence < self.contradicts
+        return False
+
+    def suggested(self, fact: EvidenceFact) -> bool:
+        return not fact.human and self.below(fact.stance, fact.confidence)
 
 
 @dataclass(frozen=True)
@@ -51,12 +77,14 @@ class OriginSummary:
     claimant: bool
     sources: tuple[SourceRef, ...]
     evidence_ids: tuple[int, ...]
+    reviewed: bool = True  # False when the origin stands on unreviewed automatic evidence
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "origin": self.origin.label,
             "key": self.origin.key,
             "claimant": self.claimant,
+            "reviewed": self.reviewed,
             "sources": [
                 {"id": s.id, "title": s.title, "outlet": s.outlet, "via": s.via}
                 for s in self.sources
@@ -72,6 +100,42 @@ class StatusResult:
     supporting: tuple[OriginSummary, ...]
     contradicting: tuple[OriginSummary, ...]
     outranked_evidence: tuple[int, ...] = field(default=())
+    suggested_evidence: tuple[int, ...] = field(default=())
+
+    @property
+    def provisional_supporting(self) -> int:
+        return sum(not s.reviewed for s in self.supporting)
+
+    @property
+    def provisional_contradicting(self) -> int:
+        return sum(not s.reviewed for s in self.contradicting)
+
+    @property
+    def basis(self) -> str:
+        """`provisional` when an origin the status counts stands on unreviewed automatic
+        evidence, `reviewed` when every one stands on evidence a person entered or
+        confirmed, `none` when nothing but the claimant's own support is counted."""
+        if self.provisional_supporting or self.provisional_contradicting:
+            return PROVISIONAL
+        if self.contradicting or any(not s.claimant for s in self.supporting):
+            return REVIEWED
+        return NO_BASIS
+
+    @property
+    def basis_reason(self) -> str:
+        if self.basis == NO_BASIS:
+            return ""
+        if self.basis == REVIEWED:
+            return "every origin counted rests on evidence a person entered or confirmed"
+        parts = [
+            f"{n} of {len(group)} {side}"
+            for n, group, side in (
+                (self.provisional_supporting, self.supporting, "supporting"),
+                (self.provisional_contradicting, self.contradicting, "contradicting"),
+            )
+            if n
+        ]
+        return "unreviewed automatic evidence behind " + " and ".join(parts) + " origins"
 
     @property
     def sentence(self) -> str:
@@ -91,11 +155,22 @@ class StatusResult:
                 parts.append(label)
             return "; ".join(parts) if parts else "none"
 
-        return (
-            f"{self.status.capitalize()}: {self.rule}. "
+        head = self.status.capitalize()
+        if self.basis != NO_BASIS:
+            head += f", {self.basis} ({self.basis_reason})"
+        text = (
+            f"{head}: {self.rule}. "
             f"Supporting origins ({len(self.supporting)}): {names(self.supporting)}. "
             f"Contradicting origins ({len(self.contradicting)}): {names(self.contradicting)}."
         )
+        if self.suggested_evidence:
+            n = len(self.suggested_evidence)
+            text += (
+                f" Not counted: {_count(n, 'automatic reading')} below the engine's "
+                f"confidence floor, suggested for review (evidence "
+                f"{', '.join(str(i) for i in self.suggested_evidence)})."
+            )
+        return text
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -103,7 +178,13 @@ class StatusResult:
             "rule": self.rule,
             "supporting": [s.as_dict() for s in self.supporting],
             "contradicting": [s.as_dict() for s in self.contradicting],
+            "basis": self.basis,
+            "provisional": {
+                "supporting": self.provisional_supporting,
+                "contradicting": self.provisional_contradicting,
+            },
             "outranked_evidence": list(self.outranked_evidence),
+            "suggested_evidence": list(self.suggested_evidence),
         }
 
 
@@ -137,12 +218,15 @@ def _summaries(
     out = []
     for key, group in grouped.items():
         sources = {f.source.id: f.source for f in group}
+        is_claimant = claimant is not None and key == claimant.key
         out.append(
             OriginSummary(
                 origin=labels[key],
-                claimant=claimant is not None and key == claimant.key,
+                claimant=is_claimant,
                 sources=tuple(sources[i] for i in sorted(sources)),
                 evidence_ids=tuple(sorted(f.evidence_id for f in group)),
+                # The claimant supports its own claim whatever its evidence says.
+                reviewed=(include_claimant and is_claimant) or all(f.human for f in group),
             )
         )
     # The claimant first, then by name: stable explanations compare equal across runs.
@@ -153,9 +237,16 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
-def decide_status(*, claimant: Origin | None, evidence: Sequence[EvidenceFact]) -> StatusResult:
-    """Apply the rules of PRODUCT.md, in order, to independent origins (never to URLs)."""
-    counted, outranked = _counted(evidence)
+def decide_status(
+    *,
+    claimant: Origin | None,
+    evidence: Sequence[EvidenceFact],
+    floors: Floors = Floors(),
+) -> StatusResult:
+    """Apply the rules of PRODUCT.md, in order, to independent origins (never to URLs).
+    Automatic readings below `floors` are suggested, not counted."""
+    suggested = sorted(f.evidence_id for f in evidence if floors.suggested(f))
+    counted, outranked = _counted([f for f in evidence if not floors.suggested(f)])
     supporting = _summaries(
         (f for f in counted if f.stance == SUPPORTS), claimant, include_claimant=True
     )
@@ -193,4 +284,48 @@ def decide_status(*, claimant: Origin | None, evidence: Sequence[EvidenceFact]) 
         supporting=supporting,
         contradicting=contradicting,
         outranked_evidence=tuple(outranked),
+        suggested_evidence=tuple(suggested),
     )
+
+
+@dataclass(frozen=True)
+class Consequence:
+    """What a person's review of one automatic reading would do to the claim's status."""
+
+    if_confirmed: str
+    if_rejected: str
+
+
+def review_consequences(
+    *,
+    claimant: Origin | None,
+    evidence: Sequence[EvidenceFact],
+    floors: Floors = Floors(),
+) -> dict[int, Consequence]:
+    """For every reading nobody has reviewed: the status were it confirmed (it becomes a
+    person's evidence, counted whatever its confidence, outranking its origin's automatic
+    readings) and were it rejected (it counts for nothing)."""
+    out: dict[int, Consequence] = {}
+    for fact in evidence:
+        if fact.human:
+            continue
+        others = [f for f in evidence if f.evidence_id != fact.evidence_id]
+        confirmed = decide_status(
+            claimant=claimant, evidence=[*others, replace(fact, human=True)], floors=floors
+        )
+        rejected = decide_status(claimant=claimant, evidence=others, floors=floors)
+        out[fact.evidence_id] = Consequence(confirmed.status, rejected.status)
+    return out
+
+
+def consequence_sentence(now: str, if_confirmed: str, if_rejected: str) -> str:
+    """'Confirming it makes the claim contested (now corroborated); rejecting it changes
+    nothing.'"""
+    parts = []
+    for verb, then in (("Confirming", if_confirmed), ("rejecting", if_rejected)):
+        if then and then != now:
+            parts.append(f"{verb} it makes the claim {then} (now {now})")
+        else:
+            parts.append(f"{verb} it changes nothing")
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."

@@ -213,6 +213,14 @@ class ClaimStatus(models.TextChoices):
     CONTRADICTED = "contradicted"
 
 
+class StatusBasis(models.TextChoices):
+    """How firm a status is: see corroboration.StatusResult.basis."""
+
+    REVIEWED = "reviewed"
+    PROVISIONAL = "provisional"
+    NONE = "none"
+
+
 class Claim(models.Model):
     text = models.TextField()
     quantity_value = models.FloatField(null=True, blank=True)
@@ -233,6 +241,15 @@ class Claim(models.Model):
     tags = ArrayField(models.CharField(max_length=50), default=list, blank=True)
     status = models.CharField(
         max_length=16, choices=ClaimStatus.choices, default=ClaimStatus.UNVERIFIED, editable=False
+    )
+    status_basis = models.CharField(
+        max_length=12,
+        choices=StatusBasis.choices,
+        default=StatusBasis.NONE,
+        editable=False,
+        help_text="reviewed: every origin the status counts rests on evidence a person entered "
+        "or confirmed; provisional: one rests on unreviewed automatic evidence; none: nothing "
+        "beyond the claimant is counted",
     )
     status_explanation = models.TextField(blank=True, editable=False)
     status_detail = models.JSONField(default=dict, blank=True, editable=False)
@@ -323,6 +340,15 @@ class ReviewState(models.TextChoices):
     UNREVIEWED = "unreviewed"
     CONFIRMED = "confirmed"
     OVERRIDDEN = "overridden"
+    REJECTED = "rejected"  # the reading is wrong: it counts for nothing and is never re-made
+
+
+class ReviewPriority(models.IntegerChoices):
+    """The review queue's order: what a fact-checker should look at first."""
+
+    CHANGES_STATUS = 0, "confirming or rejecting it changes the claim's status"
+    SUGGESTED_CONTRADICTION = 1, "a contradiction below the engine's floor"
+    OTHER = 2, "other unreviewed readings"
 
 
 class Evidence(models.Model):
@@ -368,6 +394,16 @@ class Evidence(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(blank=True)
+    # Kept by every status recompute for readings nobody has reviewed (null once reviewed).
+    review_priority = models.PositiveSmallIntegerField(
+        choices=ReviewPriority.choices, null=True, blank=True, editable=False
+    )
+    status_if_confirmed = models.CharField(
+        max_length=16, choices=ClaimStatus.choices, blank=True, editable=False
+    )
+    status_if_rejected = models.CharField(
+        max_length=16, choices=ClaimStatus.choices, blank=True, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -408,6 +444,11 @@ class Evidence(models.Model):
         ]
         indexes = [
             models.Index(fields=["review_state", "method"], name="evidence_review_queue_idx"),
+            models.Index(
+                fields=["review_priority", "claim"],
+                condition=Q(review_priority__isnull=False),
+                name="evidence_queue_priority_idx",
+            ),
             models.Index(fields=["source"], name="evidence_source_idx"),
         ]
 
@@ -418,6 +459,15 @@ class Evidence(models.Model):
     def is_human(self) -> bool:
         """Entered or reviewed by a person: outranks automatic evidence."""
         return self.method == EvidenceMethod.MANUAL or self.review_state != ReviewState.UNREVIEWED
+
+
+class ReviewQueueEntry(Evidence):
+    """The admin's review queue: unreviewed readings, most consequential first."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "review queue entry"
+        verbose_name_plural = "review queue"
 
 
 class StatusTrigger(models.TextChoices):
@@ -432,6 +482,10 @@ class ClaimStatusChange(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=16, choices=ClaimStatus.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=ClaimStatus.choices)
+    from_basis = models.CharField(max_length=12, choices=StatusBasis.choices, blank=True)
+    to_basis = models.CharField(
+        max_length=12, choices=StatusBasis.choices, default=StatusBasis.NONE
+    )
     changed_at = models.DateTimeField()
     trigger = models.CharField(max_length=12, choices=StatusTrigger.choices)
     trigger_source = models.ForeignKey(
@@ -444,13 +498,17 @@ class ClaimStatusChange(models.Model):
         ordering = ["changed_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(from_status=F("to_status")), name="status_change_changes"
+                condition=~Q(from_status=F("to_status")) | ~Q(from_basis=F("to_basis")),
+                name="status_change_changes",
             )
         ]
         indexes = [models.Index(fields=["claim", "changed_at"], name="status_change_claim_idx")]
 
     def __str__(self) -> str:
-        return f"{self.from_status or '-'} -> {self.to_status}"
+        return (
+            f"{self.from_status or '-'} ({self.from_basis or '-'}) -> "
+            f"{self.to_status} ({self.to_basis})"
+        )
 
 
 class Rating(models.TextChoices):

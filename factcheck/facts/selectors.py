@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
 
+from factcheck.facts.corroboration import Floors
 from factcheck.facts.models import (
     CheckRun,
     CheckRunState,
@@ -18,10 +20,12 @@ from factcheck.facts.models import (
     Evidence,
     EvidenceMethod,
     Rating,
+    ReviewPriority,
     ReviewState,
     Source,
     Speaker,
     Stance,
+    StatusBasis,
     Verdict,
 )
 
@@ -74,10 +78,71 @@ def source_list(*, search: str = "") -> QuerySet[Source]:
     return qs
 
 
+def automatic_floors() -> Floors:
+    """The confidence automatic evidence needs to count (FACTCHECK_AUTO_*_FLOOR)."""
+    return Floors(
+        supports=settings.FACTCHECK_AUTO_SUPPORT_FLOOR,
+        contradicts=settings.FACTCHECK_AUTO_CONTRADICT_FLOOR,
+    )
+
+
+def evidence_suggested_q() -> Q:
+    """Evidence that is only suggested: the engine's supports or contradicts below its floor,
+    not reviewed by anyone (the same rule as Floors.suggested, in SQL)."""
+    floors = automatic_floors()
+    return Q(method=EvidenceMethod.AUTOMATIC, review_state=ReviewState.UNREVIEWED) & (
+        Q(stance=Stance.SUPPORTS, confidence__lt=floors.supports)
+        | Q(stance=Stance.CONTRADICTS, confidence__lt=floors.contradicts)
+    )
+
+
 def evidence_list() -> QuerySet[Evidence]:
     return Evidence.objects.select_related(
-        "claim", "source__outlet", "source__syndicated_from", "speaker__root", "reviewed_by"
+        "claim",
+        "source__outlet",
+        "source__syndicated_from",
+        "source__copy_of__outlet",
+        "source__copy_of__syndicated_from",
+        "speaker__root",
+        "reviewed_by",
+    ).annotate(suggested=ExpressionWrapper(evidence_suggested_q(), output_field=BooleanField()))
+
+
+def review_queue() -> QuerySet[Evidence]:
+    """Readings nobody has reviewed, most consequential first (ReviewPriority), then the
+    newest claims first, the surest reading first."""
+    return (
+        evidence_list()
+        .filter(review_priority__isnull=False, review_state=ReviewState.UNREVIEWED)
+        .select_related("source__copy_of", "claim__speaker")
+        .order_by("review_priority", "-claim__created_at", "-claim_id", "-confidence", "id")
     )
+
+
+CONTEXT_CHARACTERS = 320  # at most this much text each side of a quote
+
+
+@dataclass(frozen=True)
+class Context:
+    before: str
+    quote: str
+    after: str
+
+
+def passage_in_context(text: str, start: int | None, end: int | None) -> Context:
+    """The quote with the rest of its paragraph around it (cut at a word, at most
+    CONTEXT_CHARACTERS each side), so that a reviewer reads it as it was written."""
+    if start is None or end is None:
+        return Context("", "", "")
+    low = max(text.rfind("\n", 0, start) + 1, start - CONTEXT_CHARACTERS)
+    high = text.find("\n", end)
+    high = min(len(text) if high < 0 else high, end + CONTEXT_CHARACTERS)
+    before, after = text[low:start], text[end:high]
+    if low > 0 and text[low - 1] != "\n" and " " in before:
+        before = "…" + before[before.index(" ") + 1 :]
+    if high < len(text) and text[high] != "\n" and " " in after:
+        after = after[: after.rindex(" ")] + "…"
+    return Context(before, text[start:end], after)
 
 
 def speaker_list() -> QuerySet[Speaker]:
@@ -126,10 +191,12 @@ def stats(*, since: datetime | None) -> dict[str, Any]:
         .annotate(n=Count("id"))
         .order_by()
     )
+    by_basis = dict(Claim.objects.values_list("status_basis").annotate(n=Count("id")).order_by())
     runs = dict(CheckRun.objects.values_list("state").annotate(n=Count("id")).order_by())
     out: dict[str, Any] = {
         "claims": Claim.objects.count(),
         "claims_by_status": {s: by_status.get(s, 0) for s in ClaimStatus.values},
+        "claims_by_basis": {b: by_basis.get(b, 0) for b in StatusBasis.values},
         "claims_by_verdict": {r: by_verdict.get(r, 0) for r in Rating.values},
         "claims_without_verdict": Claim.objects.filter(current_verdict__isnull=True).count(),
         "sources": Source.objects.count(),
@@ -139,6 +206,9 @@ def stats(*, since: datetime | None) -> dict[str, Any]:
         "evidence": Evidence.objects.count(),
         "evidence_awaiting_review": Evidence.objects.filter(
             method=EvidenceMethod.AUTOMATIC, review_state=ReviewState.UNREVIEWED
+        ).count(),
+        "evidence_changing_a_status": Evidence.objects.filter(
+            review_priority=ReviewPriority.CHANGES_STATUS, review_state=ReviewState.UNREVIEWED
         ).count(),
         "check_runs_by_state": {s: runs.get(s, 0) for s in CheckRunState.values},
         "failed_check_runs": runs.get(CheckRunState.FAILED, 0),

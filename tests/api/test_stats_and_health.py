@@ -27,6 +27,8 @@ def test_stats_count_claims_by_status_and_queues(reader_client) -> None:
         "contradicted": 0,
     }
     assert body["evidence_awaiting_review"] == 1
+    assert body["evidence_changing_a_status"] == 1  # rejecting it makes "b" unverified
+    assert body["claims_by_basis"] == {"reviewed": 0, "provisional": 1, "none": 1}
     assert body["failed_check_runs"] == 1
     assert body["claims_changed_since"] is None
 

@@ -171,3 +171,35 @@ def test_overriding_a_stance_on_the_claim_page_reviews_the_evidence(claim) -> No
         "overridden",
         "fact_checker",
     )
+
+
+def test_the_review_queue_page_lists_readings_by_consequence_and_rejects_one(claim) -> None:
+    evidence = claim.evidence.get()
+    client = staff("fact_checker")
+    page = client.get("/admin/facts/reviewqueueentry/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "confirming or rejecting it changes the claim" in text
+    assert "Rejecting it makes the claim unverified (now contested)" in text.replace(
+        "rejecting", "Rejecting"
+    )
+    assert "<mark>" in text
+    response = client.post(
+        "/admin/facts/reviewqueueentry/", {"action": "reject", "_selected_action": [evidence.pk]}
+    )
+    assert response.status_code == 302
+    evidence.refresh_from_db()
+    claim.refresh_from_db()
+    assert (evidence.review_state, claim.status) == ("rejected", "unverified")
+    assert b'class="action-select"' not in client.get("/admin/facts/reviewqueueentry/").content
+
+
+def test_an_editor_sees_the_queue_but_cannot_review_from_it(claim) -> None:
+    evidence = claim.evidence.get()
+    client = staff("editor")
+    assert client.get("/admin/facts/reviewqueueentry/").status_code == 200
+    client.post(
+        "/admin/facts/reviewqueueentry/", {"action": "confirm", "_selected_action": [evidence.pk]}
+    )
+    evidence.refresh_from_db()
+    assert evidence.review_state == "unreviewed"

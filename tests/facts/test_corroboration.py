@@ -9,10 +9,13 @@ from factcheck.facts.corroboration import (
     CONTRADICTED,
     CORROBORATED,
     UNVERIFIED,
+    Consequence,
     EvidenceFact,
+    Floors,
     Origin,
     SourceRef,
     decide_status,
+    review_consequences,
 )
 
 US = Origin("speaker:1", "US government")
@@ -29,8 +32,11 @@ def fact(
     source_id: int = 1,
     outlet: str = "Wire",
     via: str = "",
+    confidence: float = 1.0,
 ) -> EvidenceFact:
-    return EvidenceFact(next(_ids), origin, stance, human, SourceRef(source_id, "t", outlet, via))
+    return EvidenceFact(
+        next(_ids), origin, stance, human, SourceRef(source_id, "t", outlet, via), confidence
+    )
 
 
 def test_it_leaves_a_claim_with_only_its_claimant_unverified() -> None:
@@ -140,7 +146,8 @@ def test_the_explanation_names_origins_and_the_outlets_behind_them() -> None:
         ],
     )
     assert result.sentence == (
-        "Contested: 1 independent origin contradicts it and 1 supports it. "
+        "Contested, provisional (unreviewed automatic evidence behind 1 of 1 contradicting "
+        "origins): 1 independent origin contradicts it and 1 supports it. "
         "Supporting origins (1): US government (the claimant) via Bloomberg "
         "(republished by The Straits Times). "
         "Contradicting origins (1): North Korea government via KCNA."
@@ -155,3 +162,98 @@ def test_it_is_deterministic_whatever_the_evidence_order() -> None:
     assert decide_status(claimant=None, evidence=facts) == decide_status(
         claimant=None, evidence=list(reversed(facts))
     )
+
+
+FLOORS = Floors(supports=0.6, contradicts=0.85)
+
+
+def test_a_contradiction_below_its_floor_is_suggested_and_moves_nothing() -> None:
+    weak = fact(KP, "contradicts", confidence=0.8)
+    result = decide_status(claimant=US, evidence=[fact(KR, "supports"), weak], floors=FLOORS)
+    assert result.status == CORROBORATED
+    assert result.suggested_evidence == (weak.evidence_id,)
+    assert result.as_dict()["suggested_evidence"] == [weak.evidence_id]
+    assert f"suggested for review (evidence {weak.evidence_id})" in result.sentence
+    # The same reading at the floor counts.
+    sure = fact(KP, "contradicts", confidence=0.85)
+    assert decide_status(claimant=US, evidence=[sure], floors=FLOORS).status == CONTESTED
+
+
+def test_each_stance_has_its_own_floor() -> None:
+    support = fact(KR, "supports", confidence=0.7)
+    contradiction = fact(KP, "contradicts", confidence=0.7)
+    result = decide_status(claimant=US, evidence=[support, contradiction], floors=FLOORS)
+    assert result.status == CORROBORATED  # 0.7 clears supports' floor, not contradicts'
+    assert result.suggested_evidence == (contradiction.evidence_id,)
+    low = fact(KR, "supports", confidence=0.59)
+    assert decide_status(claimant=US, evidence=[low], floors=FLOORS).status == UNVERIFIED
+
+
+def test_floors_never_hold_back_what_a_person_entered_or_confirmed() -> None:
+    confirmed = fact(KP, "contradicts", human=True, confidence=0.3)
+    discusses = fact(RU, "discusses", confidence=0.1)
+    result = decide_status(claimant=US, evidence=[confirmed, discusses], floors=FLOORS)
+    assert result.status == CONTESTED
+    assert result.suggested_evidence == ()
+
+
+def test_a_suggested_reading_does_not_outrank_nor_get_outranked() -> None:
+    """Below the floor a reading is out of the count entirely; the origin's other automatic
+    evidence above the floor still speaks for it."""
+    weak = fact(KP, "contradicts", confidence=0.5, source_id=1)
+    strong = fact(KP, "supports", confidence=0.9, source_id=2)
+    result = decide_status(claimant=US, evidence=[weak, strong], floors=FLOORS)
+    assert result.status == CORROBORATED
+    assert result.outranked_evidence == ()
+
+
+def test_the_basis_says_whether_a_person_stands_behind_every_origin_counted() -> None:
+    auto = fact(KR, "supports")
+    result = decide_status(claimant=US, evidence=[auto, fact(RU, "supports", human=True)])
+    assert (result.status, result.basis) == (CORROBORATED, "provisional")
+    assert result.provisional_supporting == 1
+    assert result.sentence.startswith(
+        "Corroborated, provisional (unreviewed automatic evidence behind 1 of 3 supporting "
+        "origins): 3 independent origins support it"
+    )
+    assert result.as_dict()["provisional"] == {"supporting": 1, "contradicting": 0}
+    assert [s["reviewed"] for s in result.as_dict()["supporting"]] == [True, True, False]
+
+    reviewed = decide_status(claimant=US, evidence=[fact(KR, "supports", human=True)])
+    assert (reviewed.status, reviewed.basis) == (CORROBORATED, "reviewed")
+    assert "Corroborated, reviewed (every origin counted rests on evidence a person" in (
+        reviewed.sentence
+    )
+
+
+def test_the_claimants_own_automatic_evidence_does_not_make_a_status_provisional() -> None:
+    """The claimant supports its claim by definition; only other origins need a person."""
+    alone = decide_status(claimant=US, evidence=[fact(US, "supports")])
+    assert (alone.status, alone.basis) == (UNVERIFIED, "none")
+    assert alone.sentence.startswith("Unverified: ")
+    nothing = decide_status(claimant=None, evidence=[fact(KR, "discusses")])
+    assert nothing.basis == "none"
+
+
+def test_a_contradiction_by_the_claimants_own_origin_is_provisional_until_reviewed() -> None:
+    result = decide_status(claimant=US, evidence=[fact(US, "contradicts")])
+    assert (result.status, result.basis) == (CONTESTED, "provisional")
+    assert result.provisional_contradicting == 1
+
+
+def test_review_consequences_say_what_confirming_or_rejecting_would_change() -> None:
+    support = fact(KR, "supports", confidence=0.9)
+    unsure = fact(KP, "contradicts", confidence=0.7)  # below the floor: suggested
+    talk = fact(RU, "discusses", confidence=0.9)
+    reviewed = fact(RU, "supports", human=True, source_id=3)
+    facts = [support, unsure, talk, reviewed]
+    assert decide_status(claimant=US, evidence=facts, floors=FLOORS).status == CORROBORATED
+    found = review_consequences(claimant=US, evidence=facts, floors=FLOORS)
+    assert set(found) == {support.evidence_id, unsure.evidence_id, talk.evidence_id}
+    # Rejecting one of two outside supports leaves one: still corroborated with RU's.
+    assert found[support.evidence_id] == Consequence(CORROBORATED, CORROBORATED)
+    # Confirming the unsure contradiction counts it: contested.
+    assert found[unsure.evidence_id] == Consequence(CONTESTED, CORROBORATED)
+    assert found[talk.evidence_id] == Consequence(CORROBORATED, CORROBORATED)
+    alone = review_consequences(claimant=US, evidence=[support], floors=FLOORS)
+    assert alone[support.evidence_id] == Consequence(CORROBORATED, UNVERIFIED)

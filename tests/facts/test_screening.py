@@ -78,6 +78,26 @@ def test_reviewed_evidence_is_never_overwritten(setting, fact_checker) -> None:
     assert counts["evidence_kept"] >= 1
 
 
+def test_a_rejected_reading_is_never_made_again(setting, fact_checker) -> None:
+    source_ingest(source_id=setting["source"].pk)
+    evidence = Evidence.objects.filter(claim=setting["troops"], stance="supports").first()
+    assert evidence is not None
+    evidence_review(evidence=evidence, reviewer=fact_checker, reject=True)
+    before = Evidence.objects.filter(claim=setting["troops"]).count()
+    claim = claim_recompute_status(claim_id=setting["troops"].pk, trigger="recheck")
+    assert evidence.pk not in {
+        i
+        for side in ("supporting", "contradicting")
+        for o in claim.status_detail[side]
+        for i in o["evidence"]
+    }
+    source_ingest(source_id=setting["source"].pk)  # the same text, the same engine
+    evidence.refresh_from_db()
+    assert (evidence.review_state, evidence.stance) == ("rejected", "supports")
+    assert Evidence.objects.filter(claim=setting["troops"]).count() == before
+    assert evidence.review_priority is None
+
+
 def test_a_new_claim_finds_evidence_in_sources_read_before_it(fact_checker) -> None:
     from factcheck.facts.models import Claim
     from factcheck.facts.services.screening import claim_backfill

@@ -23,10 +23,13 @@ from factcheck.facts.models import (
     ClaimStatusChange,
     Evidence,
     Outlet,
+    ReviewPriority,
+    ReviewState,
     Source,
     Speaker,
     StatusTrigger,
 )
+from factcheck.facts.selectors import automatic_floors
 from factcheck.facts.services.jobs import job_queue
 from factcheck.facts.services.matching import claim_embed
 
@@ -212,20 +215,62 @@ def evidence_fact(evidence: Evidence) -> EvidenceFact:
         stance=evidence.stance,
         human=evidence.is_human,
         source=SourceRef(id=source.pk, title=source.title, outlet=outlet, via=via),
+        confidence=evidence.confidence,
     )
+
+
+def _claim_facts(claim: Claim) -> list[EvidenceFact]:
+    """The claim's evidence as the rules read it; rejected readings count for nothing."""
+    evidence = (
+        Evidence.objects.filter(claim=claim)
+        .exclude(review_state=ReviewState.REJECTED)
+        .select_related(
+            "speaker__root",
+            "source__outlet",
+            "source__syndicated_from",
+            "source__copy_of__outlet",
+            "source__copy_of__syndicated_from",
+        )
+    )
+    return [evidence_fact(e) for e in evidence]
 
 
 def claim_status_result(*, claim: Claim) -> StatusResult:
     """What the rules say of the claim now, from its evidence; reads, writes nothing."""
-    evidence = Evidence.objects.filter(claim=claim).select_related(
-        "speaker__root",
-        "source__outlet",
-        "source__syndicated_from",
-        "source__copy_of__outlet",
-        "source__copy_of__syndicated_from",
-    )
     return corroboration.decide_status(
-        claimant=claimant_origin(claim), evidence=[evidence_fact(e) for e in evidence]
+        claimant=claimant_origin(claim), evidence=_claim_facts(claim), floors=automatic_floors()
+    )
+
+
+def _queue_review(*, claim: Claim, facts: list[EvidenceFact], result: StatusResult) -> None:
+    """Place the claim's unreviewed readings in the review queue: first those whose review
+    would change the status, then contradictions below the floor, then the rest."""
+    floors = automatic_floors()
+    found = corroboration.review_consequences(
+        claimant=claimant_origin(claim), evidence=facts, floors=floors
+    )
+    suggested = set(result.suggested_evidence)
+    stance = {f.evidence_id: f.stance for f in facts}
+    rows = list(
+        Evidence.objects.filter(pk__in=found).only(
+            "pk", "review_priority", "status_if_confirmed", "status_if_rejected"
+        )
+    )
+    changed = []
+    for row in rows:
+        then = found[row.pk]
+        if result.status != then.if_confirmed or result.status != then.if_rejected:
+            priority = ReviewPriority.CHANGES_STATUS
+        elif row.pk in suggested and stance[row.pk] == corroboration.CONTRADICTS:
+            priority = ReviewPriority.SUGGESTED_CONTRADICTION
+        else:
+            priority = ReviewPriority.OTHER
+        values = (priority, then.if_confirmed, then.if_rejected)
+        if values != (row.review_priority, row.status_if_confirmed, row.status_if_rejected):
+            row.review_priority, row.status_if_confirmed, row.status_if_rejected = values
+            changed.append(row)
+    Evidence.objects.bulk_update(
+        changed, ["review_priority", "status_if_confirmed", "status_if_rejected"]
     )
 
 
@@ -234,26 +279,41 @@ def claim_recompute_status(
     *, claim_id: int, trigger: str, trigger_source: Source | None = None
 ) -> Claim:
     """Recompute the status under a row lock. Records a ClaimStatusChange only when the status
-    changes, so running it twice ends in the same state."""
+    or its basis changes, so running it twice ends in the same state."""
     claim = (
         Claim.objects.select_for_update(of=("self",))
         .select_related("speaker__root", "first_source__outlet", "first_source__syndicated_from")
         .get(pk=claim_id)
     )
-    result = claim_status_result(claim=claim)
+    facts = _claim_facts(claim)
+    result = corroboration.decide_status(
+        claimant=claimant_origin(claim), evidence=facts, floors=automatic_floors()
+    )
+    _queue_review(claim=claim, facts=facts, result=result)
     now = timezone.now()
-    previous = claim.status
+    previous, previous_basis = claim.status, claim.status_basis
     is_first = claim.last_checked_at is None
     claim.status = result.status
+    claim.status_basis = result.basis
     claim.status_explanation = result.sentence
     claim.status_detail = result.as_dict()
     claim.last_checked_at = now
-    claim.save(update_fields=["status", "status_explanation", "status_detail", "last_checked_at"])
-    if is_first or previous != result.status:
+    claim.save(
+        update_fields=[
+            "status",
+            "status_basis",
+            "status_explanation",
+            "status_detail",
+            "last_checked_at",
+        ]
+    )
+    if is_first or (previous, previous_basis) != (result.status, result.basis):
         ClaimStatusChange.objects.create(
             claim=claim,
             from_status="" if is_first else previous,
             to_status=result.status,
+            from_basis="" if is_first else previous_basis,
+            to_basis=result.basis,
             changed_at=now,
             trigger=trigger,
             trigger_source=trigger_source,

@@ -101,13 +101,16 @@ def evidence_review(
     evidence: Evidence,
     reviewer: User,
     stance: str | None = None,
+    reject: bool = False,
     note: str = "",
     if_match: str | None = None,
 ) -> Evidence:
-    """Confirm the stance (no `stance`, or the same one) or override it. Reviewed evidence
-    outranks automatic evidence from the same origin and is never overwritten by the engine.
-    `if_match` is the version the reviewer saw (versions.evidence_etag): another version is
-    a stale write; evidence someone reviewed already is reviewed again only with one."""
+    """Confirm the stance (no `stance`, or the same one), override it, or `reject` the
+    reading (it counts for nothing, and the engine never makes it again for this claim,
+    source and speaker). Reviewed evidence outranks automatic evidence from the same origin
+    and is never overwritten by the engine. `if_match` is the version the reviewer saw
+    (versions.evidence_etag): another version is a stale write; evidence someone reviewed
+    already is reviewed again only with one."""
     locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
     require(if_match, evidence_etag(locked), what="evidence")
     if if_match is None and locked.review_state != ReviewState.UNREVIEWED:
@@ -118,7 +121,11 @@ def evidence_review(
         )
     if stance is not None and stance not in Stance.values:
         raise ValidationError({"stance": f"Unknown stance {stance!r}."})
-    if stance is None or stance == locked.stance:
+    if reject and stance is not None:
+        raise ValidationError({"stance": "Reject a reading, or give its stance: not both."})
+    if reject:
+        locked.review_state = ReviewState.REJECTED
+    elif stance is None or stance == locked.stance:
         locked.review_state = ReviewState.CONFIRMED
     else:
         if locked.method == EvidenceMethod.AUTOMATIC and not locked.automatic_stance:
@@ -128,6 +135,8 @@ def evidence_review(
     locked.reviewed_by = reviewer
     locked.reviewed_at = timezone.now()
     locked.review_note = note
+    locked.review_priority = None  # out of the queue
+    locked.status_if_confirmed = locked.status_if_rejected = ""
     locked.save()
     claim_recompute_status(
         claim_id=locked.claim_id, trigger=StatusTrigger.REVIEW, trigger_source=locked.source

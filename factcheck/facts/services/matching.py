@@ -15,6 +15,7 @@ from django.db.models import F
 from pgvector.django import CosineDistance
 
 from factcheck.facts.models import Claim, Speaker
+from factcheck.facts.selectors import automatic_floors
 from factcheck.matching import cross, embeddings, lexical
 from factcheck.matching.attribution import (
     Attribution,
@@ -229,6 +230,7 @@ def match_as_dict(match: Match) -> dict[str, Any]:
         "claim": {"id": match.claim.pk, "text": match.claim.text, "status": match.claim.status},
         "stance": result.stance,
         "confidence": result.confidence,
+        "suggested": automatic_floors().below(result.stance, result.confidence),
         "passage": {
             "text": result.passage.text,
             "start": result.passage.start,

@@ -19,6 +19,7 @@ from factcheck.facts.models import (
     EvidenceMethod,
     Passage,
     ProcessingState,
+    ReviewPriority,
     ReviewState,
     Source,
     StatusTrigger,
@@ -92,6 +93,7 @@ def evidence_upsert_automatic(*, source: Source, match: Match) -> str:
                 source=source,
                 speaker=match.speaker,
                 method=EvidenceMethod.AUTOMATIC,
+                review_priority=ReviewPriority.OTHER,  # the claim's re-check places it
                 **fields,
             )
             return "created"
