@@ -16,5 +16,6 @@ router.register("check-runs", views.CheckRunViewSet, basename="check-run")
 urlpatterns = [
     path("stats/", views.StatsView.as_view(), name="stats"),
     path("match/", views.MatchView.as_view(), name="match"),
+    path("claimreview-feed/", views.ClaimReviewFeedView.as_view(), name="claimreview-feed"),
     path("", include(router.urls)),
 ]

@@ -26,6 +26,7 @@ from api.permissions import acting_user
 from factcheck.facts import roles, selectors
 from factcheck.facts.claimreview import claim_review_jsonld
 from factcheck.facts.models import Evidence, Outlet, Speaker
+from factcheck.facts.pages import verdict_page_url
 from factcheck.facts.services.claims import claim_create, claim_request_recheck, claim_update
 from factcheck.facts.services.evidence import evidence_create, evidence_review
 from factcheck.facts.services.matching import match_as_dict, text_match
@@ -214,12 +215,13 @@ class ClaimViewSet(viewsets.ModelViewSet):
     )
     @action(detail=True, methods=["get"], filterset_class=None)
     def claimreview(self, request: Request, pk: str | None = None) -> Response:
-        """The current published verdict as schema.org ClaimReview JSON-LD."""
+        """The current published verdict as schema.org ClaimReview JSON-LD; its `url` is
+        the verdict's public page (/fact-checks/{verdict id}/)."""
         claim = self.get_object()
         verdict = selectors.claim_published_verdict(claim=claim)
         if verdict is None:
             raise NotFound("This claim has no published verdict.")
-        url = request.build_absolute_uri(f"/api/v1/claims/{claim.pk}/")
+        url = verdict_page_url(request, verdict)
         return Response(claim_review_jsonld(claim=claim, verdict=verdict, url=url))
 
 
@@ -354,6 +356,27 @@ class MatchView(APIView):
             limit=query.validated_data["limit"],
         )
         return Response([match_as_dict(m) for m in matches])
+
+
+class ClaimReviewFeedView(APIView):
+    """Every claim's current published verdict as schema.org ClaimReview, in one schema.org
+    DataFeed, for aggregators (newest first)."""
+
+    @extend_schema(responses={200: OpenApiResponse(description="schema.org DataFeed (JSON-LD)")})
+    def get(self, request: Request) -> Response:
+        verdicts = list(selectors.claimreview_feed())
+        return Response(
+            {
+                "@context": "https://schema.org",
+                "@type": "DataFeed",
+                "name": "Published fact-checks",
+                "dateModified": verdicts[0].created_at.isoformat() if verdicts else None,
+                "dataFeedElement": [
+                    claim_review_jsonld(claim=v.claim, verdict=v, url=verdict_page_url(request, v))
+                    for v in verdicts
+                ],
+            }
+        )
 
 
 class StatsView(APIView):

@@ -157,6 +157,29 @@ def check_run_list() -> QuerySet[CheckRun]:
     return CheckRun.objects.all()
 
 
+def published_verdict(*, verdict_id: int) -> Verdict | None:
+    return (
+        Verdict.objects.filter(pk=verdict_id, published=True)
+        .select_related("claim__speaker", "claim__first_source", "author")
+        .first()
+    )
+
+
+def claimreview_feed() -> QuerySet[Verdict]:
+    """Each claim's latest published verdict, newest first."""
+    latest = (
+        Verdict.objects.filter(published=True)
+        .order_by("claim_id", "-created_at", "-id")
+        .distinct("claim_id")
+        .values("pk")
+    )
+    return (
+        Verdict.objects.filter(pk__in=latest)
+        .select_related("claim__speaker", "claim__first_source")
+        .order_by("-created_at", "-id")
+    )
+
+
 def claim_published_verdict(*, claim: Claim) -> Verdict | None:
     return (
         Verdict.objects.filter(claim=claim, published=True)

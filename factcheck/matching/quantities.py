@@ -340,7 +340,28 @@ def _is_date_or_year(text: str, start: int, end: int, value: float, raw: str, un
         before,
     ):
         return True
-    return False
+    return _in_a_name(text, start, end, value)
+
+
+def _in_a_name(text: str, start: int, end: int, value: float) -> bool:
+    """A small number right after a name, inside the sentence, is part of the name: "iPhone 6
+    Plus", "Windows 10", "Apollo 11", "Boeing 737". Not "Some 3,000 troops" (the sentence's
+    first word) nor a count after a name's possessive ("Russia's 10,000")."""
+    if value >= 1000:
+        return False
+    found = re.search(r"(?:^|(.)\s*)\b([A-Za-z]+) $", text[:start])
+    if found is None:
+        return False
+    word, mark = found.group(2), found.group(1)
+    camel = word[0].islower() and any(c.isupper() for c in word[1:])  # "iPhone"
+    capitalised = word[0].isupper() and word.lower() not in _STOP and word.lower() not in _FILLERS
+    if not (camel or capitalised):
+        return False
+    opens_sentence = mark is None or mark in ".!?:;\"“‘'(–—-"
+    if opens_sentence and not camel:
+        return False
+    following = re.match(r"\s+([A-Za-z]+)", text[end:])
+    return following is None or following.group(1)[0].isupper() or following.group(1) in _STOP
 
 
 def _bounds(

@@ -15,6 +15,7 @@ Every reading carries the features that decided it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -75,6 +76,8 @@ SHORT_CONTRADICTS = 0.6  # the classifier contradicts a short text this sure, wi
 SHORT_HEDGE_OVERRIDE = 0.7  # the classifier's support outweighs a hedge this sure
 _DENIAL = lexical.CUES["denial"]
 _HEDGE = lexical.CUES["hedge"]
+_MODAL = lexical.CUES["modal"]
+_SPEECH = lexical.CUES["speech"]
 
 
 @dataclass(frozen=True)
@@ -342,6 +345,8 @@ def _read_passage(
     # Figures: only one that counts what the claim counts is compared.
     if claimed is not None and scope is not None:
         for reported, same, why in _figures(claim, passage.text, claimed, scope):
+            if same and _in_question(passage.text, reported.end):
+                same, why = False, "asked in a question, not stated"
             if not same:
                 explanation.setdefault("figures_not_compared", []).append(f"{reported.text}: {why}")
                 continue
@@ -357,6 +362,12 @@ def _read_passage(
                 "comparison": verdict.value,
                 "same_time": same_time,
             }
+            decisive = verdict == Agreement.DIFFER or _repeats(claimed, reported)
+            if (verdict == Agreement.AGREE and same_time) or decisive:
+                hedged = _hedges_around(claim, passage.text, reported.start)
+                if hedged:
+                    explanation["hedges"] = hedged
+                    return result(DISCUSSES, "figure in a hedged clause", 0.6)
             if verdict == Agreement.AGREE and same_time:
                 return result(SUPPORTS, "figure agrees", 0.8, figure)
             if verdict in (Agreement.AGREE, Agreement.OVERLAP) and _repeats(claimed, reported):
@@ -377,6 +388,8 @@ def _read_passage(
     non_answers = [h for h in polarity.non_answers(passage.text) if polarity.in_span(h, clause)]
     hedges = polarity.hedges_in(claim.text, passage.text, _cues(passage.text, _HEDGE), clause)
     hedges += non_answers
+    if _in_question(passage.text, clause[0]):
+        hedges.append(lexical.CueHit("?", clause[1] - 1, clause[1]))  # asks, does not say
     denials = _real_denials(passage.text)
     aligned = [d for d in denials if polarity.denial_speaks_to(claim.text, passage.text, d)]
     if hedges:
@@ -440,9 +453,38 @@ def _read_passage(
         return result(SUPPORTS, "says it is there at the claim's time", 0.7)
     if claim.terms and share < SPECIFIC_COVERAGE:
         return result(DISCUSSES, "touches the claim, not its substance")
-    if learned == SUPPORTS or (learned is None and similarity >= EVENT_SIMILARITY):
-        return result(SUPPORTS, "classifier" if learned else "asserts what the claim says")
+    if learned is None and similarity >= EVENT_SIMILARITY:
+        # Close in meaning is not saying it: the aligned clause must carry the claim's
+        # predicate ("are now in Kursk" does not say they fought there).
+        verbs = polarity.predicate(claim.text)
+        stated = passage.text[clause[0] : clause[1]]
+        if verbs and not polarity.carries(verbs, polarity.lemmas(stated)):
+            return result(DISCUSSES, "near the claim, without its predicate")
+        return result(SUPPORTS, "asserts what the claim says")
+    if learned == SUPPORTS:
+        return result(SUPPORTS, "classifier")
     return result(DISCUSSES, "classifier" if learned else "mentions the claim")
+
+
+def _hedges_around(claim: ClaimSpec, text: str, position: int) -> list[str]:
+    """The hedges of the clause around `position` ("could cost 5,000"), the claim's own
+    modality aside. A modal in what a speaker says is the speaker's estimate ("Ryder said
+    the total could be around 11,000"), not the text's doubt: only the other hedges count
+    there ("reportedly", "unconfirmed", "if")."""
+    for start, end in polarity.clauses(text):
+        if start <= position < end:
+            found = polarity.hedges_in(claim.text, text, _cues(text, _HEDGE), (start, end))
+            cues = {h.cue for h in found}
+            if cues and _cues(text, _SPEECH):
+                cues -= set(_MODAL)
+            return sorted(cues)
+    return []
+
+
+def _in_question(text: str, position: int) -> bool:
+    """Whether the sentence around `position` is a question ("Has Apple fixed it?")."""
+    end = re.search(r"[.!?](?=[\s\"'”’)]|$)", text[position:])
+    return end is not None and end.group() == "?"
 
 
 def _real_denials(text: str) -> list[lexical.CueHit]:

@@ -120,10 +120,26 @@ def test_it_normalises_the_counted_noun(text: str, unit: str) -> None:
         "the 16th of October",
         "Between 8 and 13 October 2024",
         "the second transfer",
+        "Apple added reinforcement to its iPhone 6 Plus",
+        "a software update for Windows 10 in July",
+        "the crash of a Boeing 737 in March",
     ],
 )
 def test_it_does_not_read_dates_years_ages_or_names(text: str) -> None:
     assert extract_quantities(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Some 300 North Korean troops arrived", 300),
+        ("Russia's 600 soldiers", 600),
+        ("NATO said 500 troops were there", 500),
+        ("In Kursk 200 soldiers were wounded", 200),
+    ],
+)
+def test_a_count_after_a_name_is_still_a_figure(text: str, value: float) -> None:
+    assert [q.value for q in extract_quantities(text)] == [value]
 
 
 def test_two_figures_joined_by_and_are_two_figures() -> None:

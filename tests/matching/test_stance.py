@@ -10,7 +10,7 @@ import pytest
 
 from factcheck.matching.cross import MODEL_PATH, CrossModel, token_vectors
 from factcheck.matching.features import LABELS, SCALAR_FEATURES
-from factcheck.matching.stance import ClaimSpec, assess
+from factcheck.matching.stance import ClaimSpec, assess, readings
 
 SEED = (Path(__file__).resolve().parents[2] / "seeds" / "000_40f7a8c0a409f1f5.txt").read_text()
 SEED_DATE = date(2024, 10, 30)
@@ -116,6 +116,72 @@ def test_a_hedge_turns_support_into_discussion() -> None:
     result = assess(claim, text)
     assert result.stance == "discusses", result.features
     assert "could not confirm" in result.features.get("hedges", [])
+
+
+@pytest.mark.parametrize(
+    ("claim", "text"),
+    [
+        (
+            "North Korea has sent about 10,000 troops to Russia.",
+            "Has North Korea sent 10,000 troops to Russia?",
+        ),
+        (
+            "A Bank of England official said interest rates will rise by half a point.",
+            "Will the Bank of England raise interest rates by half a point?",
+        ),
+        (
+            "Apple added additional reinforcement to its iPhone 6 Plus to avoid bending.",
+            "Has Apple quietly fixed its iPhone 6 Plus bending problem?",
+        ),
+    ],
+)
+def test_a_question_asks_and_does_not_say(claim: str, text: str) -> None:
+    result = assess(ClaimSpec(text=claim), text)
+    assert result.stance in ("discusses", "unrelated"), result.features
+    assert result.stance == "unrelated" or "?" in result.features.get("hedges", []), result.features
+
+
+@pytest.mark.parametrize(
+    ("claim", "text"),
+    [
+        (
+            "The gold Apple Watch Edition will cost 4,999 dollars.",
+            "The gold Apple Watch Edition could set you back a whopping 4,999 dollars",
+        ),
+        (
+            "North Korea has sent about 10,000 troops to Russia.",
+            "North Korea may have sent 10,000 troops to Russia, officials fear.",
+        ),
+    ],
+)
+def test_a_figure_in_a_hedged_clause_neither_supports_nor_contradicts(
+    claim: str, text: str
+) -> None:
+    result = assess(ClaimSpec(text=claim), text)
+    assert result.stance == "discusses", result.features
+    assert result.features["rule"] == "figure in a hedged clause"
+
+
+def test_being_there_is_not_having_fought_there() -> None:
+    claim = ClaimSpec(
+        text="North Korean troops have fought against Ukrainian forces in Russia's Kursk region."
+    )
+    text = (
+        "At least 10,000 North Korean troops are now in Russia's Kursk region, a Pentagon "
+        "spokesman said on Monday, adding that the total could be higher. He could not "
+        "confirm reports that North Korean soldiers had gone into combat against Ukrainian "
+        "forces."
+    )
+    assert all(r.stance != "supports" for r in readings(claim, text)), [
+        r.features for r in readings(claim, text)
+    ]
+
+
+def test_a_number_in_a_product_name_is_no_figure_to_agree_with() -> None:
+    claim = ClaimSpec(text="Apple added additional reinforcement to its iPhone 6 Plus.")
+    result = assess(claim, "Debunk: No, Apple didn't change up iPhone 6 Plus internals")
+    assert result.stance != "supports", result.features
+    assert "figures" not in result.features
 
 
 def test_among_claims_on_one_story_a_passage_without_the_claims_substance_is_unrelated() -> None:
