@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from factcheck.facts import corroboration, roles, selectors
+from factcheck.facts import admin_html, corroboration, roles, selectors
 from factcheck.facts.models import (
     CheckRun,
     Claim,
@@ -22,6 +22,7 @@ from factcheck.facts.models import (
     Outlet,
     ReviewPriority,
     ReviewQueueEntry,
+    ReviewState,
     Source,
     Speaker,
     Stance,
@@ -74,9 +75,29 @@ class SourceAdmin(admin.ModelAdmin):
     list_display = ["__str__", "outlet", "syndicated_from", "published_at", "state", "error"]
     list_filter = ["state", "outlet"]
     search_fields = ["title", "url"]
-    readonly_fields = ["content_hash", "copy_of", "state", "error", "created_at", "updated_at"]
+    readonly_fields = [
+        "text_with_evidence",
+        "content_hash",
+        "copy_of",
+        "state",
+        "error",
+        "created_at",
+        "updated_at",
+    ]
     autocomplete_fields = ["outlet", "syndicated_from"]
     actions = ["retry"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.display(description="text, with its evidence")
+    def text_with_evidence(self, obj: Source) -> str:
+        spans = [
+            admin_html.Span(e.quote_start, e.quote_end, e.claim_id, e.claim.text, e.stance)
+            for e in Evidence.objects.filter(source=obj, quote_start__isnull=False)
+            .exclude(review_state=ReviewState.REJECTED)
+            .select_related("claim")
+            if e.quote_start is not None and e.quote_end is not None
+        ]
+        return admin_html.marked_text_html(obj.text, spans)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # sources come in through the API or `manage.py load_seeds`
@@ -93,6 +114,15 @@ class SourceAdmin(admin.ModelAdmin):
         self.message_user(request, f"Queued {queued} source(s) again.")
 
 
+def quote_in_paragraph(evidence: Evidence) -> str:
+    found = selectors.passage_in_context(
+        evidence.source.text, evidence.quote_start, evidence.quote_end
+    )
+    if not found.quote:
+        return evidence.quote
+    return format_html("{}<mark>{}</mark>{}", found.before, found.quote, found.after)
+
+
 class EvidenceInline(admin.TabularInline):
     model = Evidence
     extra = 0
@@ -100,7 +130,7 @@ class EvidenceInline(admin.TabularInline):
         "source",
         "speaker",
         "stance",
-        "quote",
+        "in_paragraph",
         "confidence",
         "method",
         "engine_rule",
@@ -110,7 +140,7 @@ class EvidenceInline(admin.TabularInline):
     readonly_fields = [
         "source",
         "speaker",
-        "quote",
+        "in_paragraph",
         "confidence",
         "method",
         "engine_rule",
@@ -119,6 +149,10 @@ class EvidenceInline(admin.TabularInline):
     ]
     can_delete = False
     show_change_link = True
+
+    @admin.display(description="quote, in its paragraph")
+    def in_paragraph(self, obj: Evidence) -> str:
+        return quote_in_paragraph(obj)
 
     @admin.display(description="why (engine)")
     def engine_rule(self, obj: Evidence) -> str:
@@ -129,28 +163,6 @@ class EvidenceInline(admin.TabularInline):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Evidence]:
         return super().get_queryset(request).select_related("source", "speaker", "reviewed_by")
-
-
-class StatusChangeInline(admin.TabularInline):
-    model = ClaimStatusChange
-    extra = 0
-    fields = readonly_fields = (
-        "changed_at",
-        "from_status",
-        "to_status",
-        "to_basis",
-        "trigger",
-        "trigger_source",
-        "explanation",
-    )
-    can_delete = False
-    verbose_name_plural = "status history"
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class VerdictInline(admin.StackedInline):
@@ -186,8 +198,7 @@ class TagFilter(admin.SimpleListFilter):
 class ClaimAdmin(admin.ModelAdmin):
     list_display = [
         "short_text",
-        "status",
-        "status_basis",
+        "status_column",
         "verdict",
         "evidence_total",
         "speaker",
@@ -197,9 +208,9 @@ class ClaimAdmin(admin.ModelAdmin):
     search_fields = ["text"]
     autocomplete_fields = ["speaker", "first_source"]
     readonly_fields = [
-        "status",
-        "status_basis",
+        "status_column",
         "explanation",
+        "timeline",
         "last_checked_at",
         "current_verdict",
     ]
@@ -223,16 +234,16 @@ class ClaimAdmin(admin.ModelAdmin):
             "Corroboration",
             {
                 "fields": [
-                    "status",
-                    "status_basis",
+                    "status_column",
                     "explanation",
+                    "timeline",
                     "last_checked_at",
                     "current_verdict",
                 ]
             },
         ),
     ]
-    inlines = [EvidenceInline, VerdictInline, StatusChangeInline]
+    inlines = [EvidenceInline, VerdictInline]
     actions = ["recheck"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
@@ -255,10 +266,39 @@ class ClaimAdmin(admin.ModelAdmin):
     def evidence_total(self, obj: Claim) -> int:
         return getattr(obj, "evidence_n", 0)
 
+    @admin.display(description="status", ordering="status")
+    def status_column(self, obj: Claim) -> str:
+        return admin_html.status_badge(obj.status, obj.status_basis)
+
     @admin.display(description="why")
     def explanation(self, obj: Claim) -> str:
-        detail = json.dumps(obj.status_detail, indent=2)
-        return format_html("<p>{}</p><pre>{}</pre>", obj.status_explanation, detail)
+        lines = {
+            e.pk: admin_html.EvidenceLine(e.pk, e.stance, e.review_state, e.quote)
+            for e in Evidence.objects.filter(claim=obj).only(
+                "pk", "stance", "review_state", "quote"
+            )
+        }
+        return format_html(
+            "<p>{}</p>{}",
+            obj.status_explanation,
+            admin_html.explanation_html(obj.status_detail, lines),
+        )
+
+    @admin.display(description="history")
+    def timeline(self, obj: Claim) -> str:
+        changes = ClaimStatusChange.objects.filter(claim=obj).select_related("trigger_source")
+        return admin_html.timeline_html(
+            admin_html.Change(
+                at=c.changed_at.strftime("%Y-%m-%d %H:%M"),
+                from_status=c.from_status,
+                to_status=c.to_status,
+                to_basis=c.to_basis,
+                trigger=c.get_trigger_display(),
+                source_id=c.trigger_source_id,
+                source_title=c.trigger_source.title if c.trigger_source else "",
+            )
+            for c in changes
+        )
 
     def save_model(self, request: HttpRequest, obj: Claim, form: Any, change: bool) -> None:
         fields = {name: form.cleaned_data[name] for name in form.changed_data}
@@ -440,23 +480,34 @@ class ReviewQueueAdmin(ReviewActions, admin.ModelAdmin):
 
     @admin.display(description="passage, in its paragraph")
     def in_context(self, obj: Evidence) -> str:
-        found = selectors.passage_in_context(obj.source.text, obj.quote_start, obj.quote_end)
         return format_html(
-            "{}<mark>{}</mark>{}<br><small>{}</small>",
-            found.before,
-            found.quote,
-            found.after,
-            obj.source.title or obj.source.url,
+            "{}<br><small>{}</small>", quote_in_paragraph(obj), obj.source.title or obj.source.url
         )
 
 
 @admin.register(Evidence)
 class EvidenceAdmin(ReviewActions, admin.ModelAdmin):
-    list_display = ["claim", "source", "speaker", "stance", "confidence", "method", "review_state"]
+    list_display = [
+        "short_claim",
+        "short_source",
+        "speaker",
+        "stance",
+        "confidence",
+        "method",
+        "review_state",
+    ]
     list_filter = [SuggestedFilter, "stance", "method", "review_state"]
     search_fields = ["quote", "claim__text", "source__title"]
     autocomplete_fields = ["claim", "source", "speaker"]
     list_select_related = ["claim", "source", "speaker"]
+
+    @admin.display(description="claim", ordering="claim")
+    def short_claim(self, obj: Evidence) -> str:
+        return obj.claim.text[:70]
+
+    @admin.display(description="source", ordering="source")
+    def short_source(self, obj: Evidence) -> str:
+        return (obj.source.title or obj.source.url or f"source {obj.source_id}")[:50]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         if obj is None:
