@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import shutil
 from collections.abc import Iterator
 from typing import Any
@@ -30,6 +31,15 @@ FLAGS = [
     "--no-first-run",
 ]
 PASSWORD = "a long browser-test password"
+# FACTCHECK_SCREENSHOTS=docs/screenshots .venv/bin/python -m pytest tests/browser
+# regenerates the screenshots docs/ shows, from this tour.
+SCREENSHOTS = os.environ.get("FACTCHECK_SCREENSHOTS", "")
+
+
+def shot(page: Any, name: str) -> None:
+    if SCREENSHOTS:
+        os.makedirs(SCREENSHOTS, exist_ok=True)
+        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
 
 
 @pytest.fixture(autouse=True)
@@ -122,6 +132,7 @@ def test_a_fact_checker_works_the_queue_and_publishes_a_verdict(live_server, pag
     page.fill("#id_password", PASSWORD)
     page.click('input[type="submit"]')
     page.goto(f"{base}/admin/facts/reviewqueueentry/")
+    shot(page, "review-queue")
     rows = page.locator("#result_list tbody tr")
     assert rows.count() == 3
     # What would change the status comes first, and says so: the unsure contradiction.
@@ -147,6 +158,7 @@ def test_a_fact_checker_works_the_queue_and_publishes_a_verdict(live_server, pag
 
     # The claim page: corroborated by the US and NATO, every origin reviewed.
     page.goto(f"{base}/admin/facts/claim/{claim.pk}/change/")
+    shot(page, "claim-page")
     text = page.content()
     assert "Corroborated, reviewed" in text, text[:2000]
     page.select_option('select[name="verdicts-0-rating"]', "true")
@@ -161,6 +173,7 @@ def test_a_fact_checker_works_the_queue_and_publishes_a_verdict(live_server, pag
     page.context.clear_cookies()
     page.goto(f"{base}/fact-checks/{verdict.pk}/")
     assert page.inner_text("#rating") == "True"
+    shot(page, "public-fact-check")
     review = json.loads(page.locator('script[type="application/ld+json"]').text_content())
     assert review["@type"] == "ClaimReview"
     assert review["url"] == f"{base}/fact-checks/{verdict.pk}/"
