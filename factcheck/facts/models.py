@@ -304,6 +304,8 @@ class Claim(models.Model):
             GinIndex(fields=["search_vector"], name="claim_search_gin"),
             GinIndex(fields=["tags"], name="claim_tags_gin"),
             models.Index(fields=["status", "-updated_at"], name="claim_status_idx"),
+            # The lists' order: a page is read off the index, not sorted from the table.
+            models.Index(fields=["-created_at", "-id"], name="claim_recent_idx"),
             models.Index(fields=["last_checked_at"], name="claim_stale_idx"),
             # Nearest claims to a passage: order_by(CosineDistance(...))[:k] uses it.
             HnswIndex(
@@ -450,6 +452,7 @@ class Evidence(models.Model):
                 name="evidence_queue_priority_idx",
             ),
             models.Index(fields=["source"], name="evidence_source_idx"),
+            models.Index(fields=["-created_at", "-id"], name="evidence_recent_idx"),
         ]
 
     def __str__(self) -> str:

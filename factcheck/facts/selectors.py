@@ -8,7 +8,18 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 
 from factcheck.facts.corroboration import Floors
 from factcheck.facts.models import (
@@ -30,17 +41,28 @@ from factcheck.facts.models import (
 )
 
 
+def _evidence_count(**where: Any) -> Coalesce:
+    """A claim's evidence rows (of a stance), counted for each row the list returns: a
+    correlated subquery runs for the page only, where a join and GROUP BY would aggregate
+    the whole table before the LIMIT."""
+    rows = (
+        Evidence.objects.filter(claim=OuterRef("pk"), **where)
+        .order_by()
+        .values("claim")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
 def claim_list(*, search: str = "") -> QuerySet[Claim]:
     qs = (
         Claim.objects.select_related("speaker__root", "first_source__outlet", "current_verdict")
+        .defer("embedding", "search_vector")
         .annotate(
-            evidence_count=Count("evidence", distinct=True),
-            supporting_evidence_count=Count(
-                "evidence", filter=Q(evidence__stance=Stance.SUPPORTS), distinct=True
-            ),
-            contradicting_evidence_count=Count(
-                "evidence", filter=Q(evidence__stance=Stance.CONTRADICTS), distinct=True
-            ),
+            evidence_count=_evidence_count(),
+            supporting_evidence_count=_evidence_count(stance=Stance.SUPPORTS),
+            contradicting_evidence_count=_evidence_count(stance=Stance.CONTRADICTS),
         )
         .order_by("-created_at", "-id")
     )
@@ -96,23 +118,36 @@ def evidence_suggested_q() -> Q:
     )
 
 
+# Columns an evidence list never shows: a claim's vector and search terms, a source's text.
+_UNSHOWN = ("claim__embedding", "claim__search_vector")
+_UNSHOWN_TEXT = ("source__text", "source__copy_of__text")
+
+
+def _evidence_rows() -> QuerySet[Evidence]:
+    return (
+        Evidence.objects.select_related(
+            "claim",
+            "source__outlet",
+            "source__syndicated_from",
+            "source__copy_of__outlet",
+            "source__copy_of__syndicated_from",
+            "speaker__root",
+            "reviewed_by",
+        )
+        .defer(*_UNSHOWN)
+        .annotate(suggested=ExpressionWrapper(evidence_suggested_q(), output_field=BooleanField()))
+    )
+
+
 def evidence_list() -> QuerySet[Evidence]:
-    return Evidence.objects.select_related(
-        "claim",
-        "source__outlet",
-        "source__syndicated_from",
-        "source__copy_of__outlet",
-        "source__copy_of__syndicated_from",
-        "speaker__root",
-        "reviewed_by",
-    ).annotate(suggested=ExpressionWrapper(evidence_suggested_q(), output_field=BooleanField()))
+    return _evidence_rows().defer(*_UNSHOWN_TEXT)
 
 
 def review_queue() -> QuerySet[Evidence]:
     """Readings nobody has reviewed, most consequential first (ReviewPriority), then the
     newest claims first, the surest reading first."""
     return (
-        evidence_list()
+        _evidence_rows()  # with the source's text: each entry shows its paragraph
         .filter(review_priority__isnull=False, review_state=ReviewState.UNREVIEWED)
         .select_related("source__copy_of", "claim__speaker")
         .order_by("review_priority", "-claim__created_at", "-claim_id", "-confidence", "id")

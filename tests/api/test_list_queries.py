@@ -24,6 +24,10 @@ def grow(n: int, checker) -> int:  # type: ignore[no-untyped-def]
         outlet = f.outlet(owner_group="Group")
         org = f.org(f"Org {n}-{i}")
         source = f.source(outlet=outlet, syndicated_from=f.outlet())
+        # A republished copy of it, as the copy detector links one: its evidence names the
+        # original's outlets.
+        copy = f.source(outlet=f.outlet(), copy_of=source)
+        f.evidence(hub, copy, "supports")
         claim = f.claim(f"claim {n}-{i}", speaker=f.speaker(organization=org), first_source=source)
         evidence = f.evidence(claim, source, "supports", f.speaker(organization=org))
         evidence_review(evidence=evidence, reviewer=checker, stance="discusses")
@@ -61,3 +65,25 @@ def test_the_query_count_does_not_grow_with_the_page(
     small = queries_for(grow(2, fact_checker))
     large = queries_for(grow(12, fact_checker))
     assert small == large, f"{name}: {small} queries for a small page, {large} for a large one"
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "queries"),
+    [
+        ("claims", "/api/v1/claims/", 6),
+        ("evidence", "/api/v1/evidence/", 6),
+        ("claim evidence", "/api/v1/claims/{hub}/evidence/", 7),
+        ("review queue", "/api/v1/review-queue/", 6),
+    ],
+)
+def test_the_busy_lists_run_a_fixed_number_of_queries(
+    name, path, queries, reader_client, fact_checker
+) -> None:
+    """Pinned, copies included: the request's savepoint and its release, the token, the
+    reader's role, a count and a page (and the claim itself, for a claim's evidence)."""
+    hub = grow(5, fact_checker)
+    with CaptureQueriesContext(connection) as captured:
+        response = reader_client.get(path.format(hub=hub) + "?page_size=200")
+    assert response.status_code == 200
+    assert len(response.json()["results"]) > 0
+    assert len(captured) == queries, [q["sql"][:120] for q in captured.captured_queries]
