@@ -20,7 +20,6 @@ from factcheck.facts.models import (
     ClaimStatusChange,
     Evidence,
     Outlet,
-    ReviewPriority,
     ReviewQueueEntry,
     ReviewState,
     Source,
@@ -34,6 +33,9 @@ from factcheck.facts.services.evidence import evidence_create, evidence_review
 from factcheck.facts.services.sources import source_retry
 from factcheck.facts.services.speakers import speaker_save
 from factcheck.facts.services.verdicts import verdict_create
+
+# More room for the lists on a 1366-px screen; the index page lists every model.
+admin.site.enable_nav_sidebar = False
 
 # The admin shows each row's review state where the person acts on it; it does not yet carry
 # the version seen through the form, so its reviews name any version.
@@ -215,7 +217,19 @@ class ClaimAdmin(admin.ModelAdmin):
         "current_verdict",
     ]
     fieldsets = [  # type: ignore[assignment]
-        (None, {"fields": ["text", "as_of", "speaker", "first_source", "tags"]}),
+        (
+            "Corroboration",
+            {
+                "fields": [
+                    "status_column",
+                    "explanation",
+                    "timeline",
+                    "last_checked_at",
+                    "current_verdict",
+                ]
+            },
+        ),
+        ("The claim", {"fields": ["text", "as_of", "speaker", "first_source", "tags"]}),
         (
             "Quantity",
             {
@@ -228,18 +242,6 @@ class ClaimAdmin(admin.ModelAdmin):
                     "quantity_about",
                 ],
                 "classes": ["collapse"],
-            },
-        ),
-        (
-            "Corroboration",
-            {
-                "fields": [
-                    "status_column",
-                    "explanation",
-                    "timeline",
-                    "last_checked_at",
-                    "current_verdict",
-                ]
             },
         ),
     ]
@@ -422,15 +424,9 @@ class ReviewActions:
 class ReviewQueueAdmin(ReviewActions, admin.ModelAdmin):
     """Unreviewed readings, most consequential first; review them with the actions."""
 
-    list_display = [
-        "priority",
-        "claim_link",
-        "change",
-        "stance",
-        "confidence",
-        "in_context",
-        "speaker",
-    ]
+    # Fits a 1366-px screen: the change says why an entry is first, the passage names its
+    # source (the speaker is in the list filter and on the evidence page).
+    list_display = ["claim_link", "change", "stance", "confidence", "in_context"]
     list_display_links = None
     list_filter = ["review_priority", "stance", SuggestedFilter]
     search_fields = ["quote", "claim__text"]
@@ -456,10 +452,6 @@ class ReviewQueueAdmin(ReviewActions, admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-    @admin.display(description="first because", ordering="review_priority")
-    def priority(self, obj: Evidence) -> str:
-        return ReviewPriority(obj.review_priority).label if obj.review_priority is not None else ""
 
     @admin.display(description="claim")
     def claim_link(self, obj: Evidence) -> str:

@@ -470,7 +470,7 @@ class ReviewQueueEntry(Evidence):
     class Meta:
         proxy = True
         verbose_name = "review queue entry"
-        verbose_name_plural = "review queue"
+        verbose_name_plural = "review queue entries"
 
 
 class StatusTrigger(models.TextChoices):

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'review queue entry',
-                'verbose_name_plural': 'review queue',
+                'verbose_name_plural': 'review queue entries',
                 'proxy': True,
                 'indexes': [],
                 'constraints': [],
