@@ -38,6 +38,7 @@ from factcheck.matching.stance import (
 NEAREST_PER_SENTENCE = 10
 LEXICAL_CANDIDATES = 30
 MAX_CANDIDATES = 60
+LEXICAL_RESERVE = 15  # of MAX_CANDIDATES, kept for claims that only the words find
 MIN_SIMILARITY = 0.3
 
 
@@ -100,8 +101,11 @@ class Match:
 
 
 def _candidate_claims(text: str, vectors: np.ndarray) -> list[Claim]:
-    """Nearest claims by meaning (the HNSW index, per sentence) and by words (full text)."""
-    ids: dict[int, None] = {}
+    """Nearest claims by meaning (the HNSW index, per sentence) and by words (full text), at
+    most MAX_CANDIDATES: those nearest to any sentence first, whichever sentence it is (a
+    long article's last paragraph counts as much as its first), with room kept for claims
+    found by their words alone."""
+    distance: dict[int, float] = {}
     with transaction.atomic():
         # A filtered HNSW scan can return fewer rows than asked; search wider (STACK-NOTES).
         from django.db import connection
@@ -111,10 +115,12 @@ def _candidate_claims(text: str, vectors: np.ndarray) -> list[Claim]:
         for vector in vectors:
             nearest = (
                 Claim.objects.filter(embedding__isnull=False)
-                .order_by(CosineDistance("embedding", vector.tolist()))
-                .values_list("pk", flat=True)[:NEAREST_PER_SENTENCE]
+                .annotate(distance=CosineDistance("embedding", vector.tolist()))
+                .order_by("distance")
+                .values_list("pk", "distance")[:NEAREST_PER_SENTENCE]
             )
-            ids.update(dict.fromkeys(nearest))
+            for pk, d in nearest:
+                distance[pk] = min(distance.get(pk, 2.0), d)
     words = sorted(
         {
             t
@@ -122,17 +128,21 @@ def _candidate_claims(text: str, vectors: np.ndarray) -> list[Claim]:
             if t not in lexical.STOPWORDS and re.fullmatch(r"[a-z][a-z-]{2,}", t)
         }
     )[:200]
+    by_words: list[int] = []
     if words:
         query = SearchQuery(" OR ".join(words), search_type="websearch", config="english")
-        lexical_ids = (
+        by_words = list(
             Claim.objects.filter(search_vector=query)
             .annotate(rank=SearchRank(F("search_vector"), query))
             .order_by("-rank")
             .values_list("pk", flat=True)[:LEXICAL_CANDIDATES]
         )
-        ids.update(dict.fromkeys(lexical_ids))
-    claims = Claim.objects.filter(pk__in=list(ids)[:MAX_CANDIDATES]).select_related("speaker")
-    return list(claims)
+    words_only = [pk for pk in by_words if pk not in distance]
+    by_meaning = sorted(distance, key=lambda pk: distance[pk])
+    room = MAX_CANDIDATES - min(len(words_only), LEXICAL_RESERVE)
+    chosen = by_meaning[:room]
+    chosen += words_only[: MAX_CANDIDATES - len(chosen)]
+    return list(Claim.objects.filter(pk__in=chosen).select_related("speaker"))
 
 
 def text_match(*, text: str, published: date | None = None, limit: int = 20) -> list[Match]:
