@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 from django.contrib.postgres.search import SearchQuery
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Prefetch
 from django.db.models.functions import MD5
 from pgvector.django import CosineDistance
@@ -81,22 +81,24 @@ def evidence_upsert_automatic(*, source: Source, match: Match) -> str:
         "engine_version": ENGINE_VERSION,
         "engine_notes": {**result.features, "speaker_mention": match.speaker_mention},
     }
+    same = Evidence.objects.filter(claim=match.claim, source=source, speaker=match.speaker)
     with transaction.atomic():
-        existing = (
-            Evidence.objects.select_for_update()
-            .filter(claim=match.claim, source=source, speaker=match.speaker)
-            .first()
-        )
+        existing = same.select_for_update().first()
         if existing is None:
-            Evidence.objects.create(
-                claim=match.claim,
-                source=source,
-                speaker=match.speaker,
-                method=EvidenceMethod.AUTOMATIC,
-                review_priority=ReviewPriority.OTHER,  # the claim's re-check places it
-                **fields,
-            )
-            return "created"
+            try:
+                # A savepoint: a backfill and a re-screen can both find no row and insert.
+                with transaction.atomic():
+                    Evidence.objects.create(
+                        claim=match.claim,
+                        source=source,
+                        speaker=match.speaker,
+                        method=EvidenceMethod.AUTOMATIC,
+                        review_priority=ReviewPriority.OTHER,  # the claim's re-check places it
+                        **fields,
+                    )
+                return "created"
+            except IntegrityError:
+                existing = same.select_for_update().get()  # the other one's, now committed
         if existing.is_human:
             return "reviewed"
         unchanged = all(getattr(existing, k) == v for k, v in fields.items())
