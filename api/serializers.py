@@ -236,6 +236,16 @@ class SourceDetailSerializer(SourceSerializer):
         read_only_fields = fields
 
 
+class SourceAcceptedSerializer(SourceDetailSerializer):
+    """A new source, with the check run that reads it (follow it at /check-runs/{id}/)."""
+
+    check_run = serializers.IntegerField(read_only=True)
+
+    class Meta(SourceDetailSerializer.Meta):
+        fields = [*SourceDetailSerializer.Meta.fields, "check_run"]
+        read_only_fields = fields
+
+
 class SourceCreateSerializer(serializers.Serializer):
     url = serializers.URLField(max_length=2000, required=False, allow_blank=True, default="")
     title = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
@@ -690,10 +700,6 @@ class StatsSerializer(serializers.Serializer):
     since = serializers.DateTimeField(allow_null=True)
     claims_changed_since = serializers.IntegerField(allow_null=True)
     status_changes_since = serializers.IntegerField(allow_null=True)
-
-
-class CheckRunAcceptedSerializer(serializers.Serializer):
-    check_run = CheckRunSerializer()
 
 
 class MatchRequestSerializer(serializers.Serializer):

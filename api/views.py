@@ -79,8 +79,8 @@ class SpeakerViewSet(viewsets.ModelViewSet):
     create=extend_schema(
         request=serializers.SourceCreateSerializer,
         responses={
-            201: serializers.SourceDetailSerializer,
-            202: serializers.SourceDetailSerializer,
+            201: serializers.SourceAcceptedSerializer,
+            202: serializers.SourceAcceptedSerializer,
         },
     ),
 )

@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import (
     BooleanField,
     Count,
@@ -55,8 +54,8 @@ def _evidence_count(**where: Any) -> Coalesce:
     return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
-def claim_list(*, search: str = "") -> QuerySet[Claim]:
-    qs = (
+def claim_list() -> QuerySet[Claim]:
+    return (
         Claim.objects.select_related("speaker__root", "first_source__outlet", "current_verdict")
         .defer("embedding", "search_vector")
         .annotate(
@@ -66,14 +65,6 @@ def claim_list(*, search: str = "") -> QuerySet[Claim]:
         )
         .order_by("-created_at", "-id")
     )
-    if search.strip():
-        query = SearchQuery(search, search_type="websearch", config="english")
-        qs = (
-            qs.filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", "-id")
-        )
-    return qs
 
 
 def claim_ids_stale(*, before: datetime, limit: int) -> list[int]:
@@ -84,20 +75,12 @@ def claim_ids_stale(*, before: datetime, limit: int) -> list[int]:
     )
 
 
-def source_list(*, search: str = "") -> QuerySet[Source]:
-    qs = (
+def source_list() -> QuerySet[Source]:
+    return (
         Source.objects.select_related("outlet", "syndicated_from")
         .annotate(evidence_count=Count("evidence"))
         .order_by(F("published_at").desc(nulls_last=True), "-id")
     )
-    if search.strip():
-        query = SearchQuery(search, search_type="websearch", config="english")
-        qs = (
-            qs.filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", "-id")
-        )
-    return qs
 
 
 def automatic_floors() -> Floors:

@@ -12,7 +12,7 @@ organisation as a hint, so the caller can file the new speaker under it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -329,12 +329,3 @@ def speaker_for_span(
         return max(before, key=lambda a: a.end)
     after = [a for a in attributions if end <= a.start < end + 40]
     return after[0] if after else None
-
-
-def speakers_in(attributions: Iterable[Attribution]) -> list[str]:
-    """Distinct resolved speaker keys, in order."""
-    seen: list[str] = []
-    for a in attributions:
-        if a.speaker and a.speaker not in seen:
-            seen.append(a.speaker)
-    return seen

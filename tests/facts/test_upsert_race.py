@@ -33,7 +33,7 @@ def test_concurrent_upserts_of_one_reading_make_one_row() -> None:
         try:
             barrier.wait()
             outcomes.append(evidence_upsert_automatic(source=source, match=match))
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:
             errors.append(error)
         finally:
             connection.close()
