@@ -7,7 +7,7 @@ The rules, in plain words, are in docs/corroboration.md.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 SUPPORTS = "supports"
@@ -237,6 +237,17 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
+def _status(supporting: int, contradicting: int, others_support: bool) -> str:
+    """The rules, in order, on origin counts (`supporting` includes the claimant)."""
+    if contradicting >= 2 and not others_support:
+        return CONTRADICTED
+    if contradicting:
+        return CONTESTED
+    if supporting >= 2:
+        return CORROBORATED
+    return UNVERIFIED
+
+
 def decide_status(
     *,
     claimant: Origin | None,
@@ -253,26 +264,22 @@ def decide_status(
     contradicting = _summaries(
         (f for f in counted if f.stance == CONTRADICTS), claimant, include_claimant=False
     )
-    others_support = [s for s in supporting if not s.claimant]
-
-    if len(contradicting) >= 2 and not others_support:
-        status = CONTRADICTED
+    others_support = any(not s.claimant for s in supporting)
+    status = _status(len(supporting), len(contradicting), others_support)
+    if status == CONTRADICTED:
         rule = (
             f"{len(contradicting)} independent origins contradict it "
             "and nobody but the claimant supports it"
         )
-    elif contradicting:
-        status = CONTESTED
+    elif status == CONTESTED:
         rule = (
             f"{_count(len(contradicting), 'independent origin')} "
             f"{'contradicts' if len(contradicting) == 1 else 'contradict'} it and "
             f"{len(supporting)} {'supports' if len(supporting) == 1 else 'support'} it"
         )
-    elif len(supporting) >= 2:
-        status = CORROBORATED
+    elif status == CORROBORATED:
         rule = f"{len(supporting)} independent origins support it and none contradicts it"
     else:
-        status = UNVERIFIED
         rule = (
             "no independent origin beyond the claimant supports it yet"
             if supporting
@@ -304,18 +311,73 @@ def review_consequences(
 ) -> dict[int, Consequence]:
     """For every reading nobody has reviewed: the status were it confirmed (it becomes a
     person's evidence, counted whatever its confidence, outranking its origin's automatic
-    readings) and were it rejected (it counts for nothing)."""
+    readings) and were it rejected (it counts for nothing). The same rules as decide_status,
+    worked on per-origin counts so that a claim with a thousand readings costs a thousand
+    steps, not a million (tests/facts/test_corroboration.py compares the two)."""
+    tallies: dict[str, _Tally] = {}
+    for fact in evidence:
+        tallies.setdefault(fact.origin.key, _Tally()).add(fact, floors)
+    claimant_key = claimant.key if claimant is not None else None
+    flags = {key: tally.flags() for key, tally in tallies.items()}
+    supporting = {key for key, (sup, _) in flags.items() if sup}
+    contradicting = sum(con for _, con in flags.values())
+
+    others = len(supporting - {claimant_key})  # supporting origins but the claimant
+
+    def status_with(key: str, changed: tuple[bool, bool]) -> str:
+        """The status once origin `key` counts as `changed` (supports, contradicts)."""
+        was = flags[key]
+        con = contradicting - was[1] + changed[1]
+        if key == claimant_key:
+            return _status(1 + others, con, others > 0)  # the claimant always supports
+        outside = others - was[0] + changed[0]
+        return _status(outside + (claimant_key is not None), con, outside > 0)
+
     out: dict[int, Consequence] = {}
     for fact in evidence:
         if fact.human:
             continue
-        others = [f for f in evidence if f.evidence_id != fact.evidence_id]
-        confirmed = decide_status(
-            claimant=claimant, evidence=[*others, replace(fact, human=True)], floors=floors
+        tally = tallies[fact.origin.key]
+        out[fact.evidence_id] = Consequence(
+            status_with(fact.origin.key, tally.flags_if_confirmed(fact)),
+            status_with(fact.origin.key, tally.flags_if_rejected(fact, floors)),
         )
-        rejected = decide_status(claimant=claimant, evidence=others, floors=floors)
-        out[fact.evidence_id] = Consequence(confirmed.status, rejected.status)
     return out
+
+
+@dataclass
+class _Tally:
+    """One origin's readings as the rules count them: people's outrank the engine's, and
+    the engine's below their floor count for nothing."""
+
+    human: int = 0
+    human_by_stance: dict[str, int] = field(default_factory=dict)
+    automatic_by_stance: dict[str, int] = field(default_factory=dict)
+
+    def add(self, fact: EvidenceFact, floors: Floors) -> None:
+        if fact.human:
+            self.human += 1
+            self.human_by_stance[fact.stance] = self.human_by_stance.get(fact.stance, 0) + 1
+        elif not floors.suggested(fact):
+            counts = self.automatic_by_stance
+            counts[fact.stance] = counts.get(fact.stance, 0) + 1
+
+    def flags(self) -> tuple[bool, bool]:
+        """(supports, contradicts) for this origin."""
+        counts = self.human_by_stance if self.human else self.automatic_by_stance
+        return counts.get(SUPPORTS, 0) > 0, counts.get(CONTRADICTS, 0) > 0
+
+    def flags_if_confirmed(self, fact: EvidenceFact) -> tuple[bool, bool]:
+        counts = dict(self.human_by_stance)
+        counts[fact.stance] = counts.get(fact.stance, 0) + 1
+        return counts.get(SUPPORTS, 0) > 0, counts.get(CONTRADICTS, 0) > 0
+
+    def flags_if_rejected(self, fact: EvidenceFact, floors: Floors) -> tuple[bool, bool]:
+        if self.human or floors.suggested(fact):
+            return self.flags()
+        counts = dict(self.automatic_by_stance)
+        counts[fact.stance] -= 1
+        return counts.get(SUPPORTS, 0) > 0, counts.get(CONTRADICTS, 0) > 0
 
 
 def consequence_sentence(now: str, if_confirmed: str, if_rejected: str) -> str:

@@ -257,3 +257,35 @@ def test_review_consequences_say_what_confirming_or_rejecting_would_change() -> 
     assert found[talk.evidence_id] == Consequence(CORROBORATED, CORROBORATED)
     alone = review_consequences(claimant=US, evidence=[support], floors=FLOORS)
     assert alone[support.evidence_id] == Consequence(CORROBORATED, UNVERIFIED)
+
+
+def test_review_consequences_agree_with_the_rules_run_again() -> None:
+    """The per-origin shortcut gives what decide_status gives on the changed evidence, on
+    random claims: several origins, people's and the engine's readings, some below floors."""
+    import random
+    from dataclasses import replace
+
+    rng = random.Random(7)
+    origins = [US, KR, KP, RU, Origin("speaker:5", "NATO")]
+    for _ in range(300):
+        facts = [
+            fact(
+                rng.choice(origins),
+                rng.choice(["supports", "contradicts", "discusses"]),
+                human=rng.random() < 0.25,
+                confidence=rng.choice([0.5, 0.65, 0.8, 0.95]),
+            )
+            for _ in range(rng.randint(1, 9))
+        ]
+        claimant = rng.choice([US, KR, None])
+        found = review_consequences(claimant=claimant, evidence=facts, floors=FLOORS)
+        for f in facts:
+            if f.human:
+                assert f.evidence_id not in found
+                continue
+            others = [g for g in facts if g.evidence_id != f.evidence_id]
+            confirmed = decide_status(
+                claimant=claimant, evidence=[*others, replace(f, human=True)], floors=FLOORS
+            ).status
+            rejected = decide_status(claimant=claimant, evidence=others, floors=FLOORS).status
+            assert found[f.evidence_id] == Consequence(confirmed, rejected), (facts, f)
