@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from factcheck.facts import corroboration
-from factcheck.facts.corroboration import EvidenceFact, Origin, SourceRef, StatusResult
+from factcheck.facts.corroboration import EvidenceFact, Floors, Origin, SourceRef, StatusResult
 from factcheck.facts.errors import AlreadyHeld
 from factcheck.facts.models import (
     CheckRun,
@@ -219,9 +219,9 @@ def evidence_fact(evidence: Evidence) -> EvidenceFact:
     )
 
 
-def _claim_facts(claim: Claim) -> list[EvidenceFact]:
+def _counted_evidence(claim: Claim) -> list[Evidence]:
     """The claim's evidence as the rules read it; rejected readings count for nothing."""
-    evidence = (
+    return list(
         Evidence.objects.filter(claim=claim)
         .exclude(review_state=ReviewState.REJECTED)
         .select_related(
@@ -232,36 +232,28 @@ def _claim_facts(claim: Claim) -> list[EvidenceFact]:
             "source__copy_of__syndicated_from",
         )
     )
-    return [evidence_fact(e) for e in evidence]
 
 
-def claim_status_result(*, claim: Claim) -> StatusResult:
-    """What the rules say of the claim now, from its evidence; reads, writes nothing."""
-    return corroboration.decide_status(
-        claimant=claimant_origin(claim), evidence=_claim_facts(claim), floors=automatic_floors()
-    )
-
-
-def _queue_review(*, claim: Claim, facts: list[EvidenceFact], result: StatusResult) -> None:
+def _queue_review(
+    *,
+    evidence: list[Evidence],
+    facts: list[EvidenceFact],
+    claimant: Origin | None,
+    floors: Floors,
+    result: StatusResult,
+) -> None:
     """Place the claim's unreviewed readings in the review queue: first those whose review
     would change the status, then contradictions below the floor, then the rest."""
-    floors = automatic_floors()
-    found = corroboration.review_consequences(
-        claimant=claimant_origin(claim), evidence=facts, floors=floors
-    )
+    found = corroboration.review_consequences(claimant=claimant, evidence=facts, floors=floors)
     suggested = set(result.suggested_evidence)
-    stance = {f.evidence_id: f.stance for f in facts}
-    rows = list(
-        Evidence.objects.filter(pk__in=found).only(
-            "pk", "review_priority", "status_if_confirmed", "status_if_rejected"
-        )
-    )
     changed = []
-    for row in rows:
-        then = found[row.pk]
+    for row in evidence:
+        then = found.get(row.pk)
+        if then is None:
+            continue  # reviewed: out of the queue
         if result.status != then.if_confirmed or result.status != then.if_rejected:
             priority = ReviewPriority.CHANGES_STATUS
-        elif row.pk in suggested and stance[row.pk] == corroboration.CONTRADICTS:
+        elif row.pk in suggested and row.stance == corroboration.CONTRADICTS:
             priority = ReviewPriority.SUGGESTED_CONTRADICTION
         else:
             priority = ReviewPriority.OTHER
@@ -285,11 +277,11 @@ def claim_recompute_status(
         .select_related("speaker__root", "first_source__outlet", "first_source__syndicated_from")
         .get(pk=claim_id)
     )
-    facts = _claim_facts(claim)
-    result = corroboration.decide_status(
-        claimant=claimant_origin(claim), evidence=facts, floors=automatic_floors()
-    )
-    _queue_review(claim=claim, facts=facts, result=result)
+    evidence = _counted_evidence(claim)
+    facts = [evidence_fact(e) for e in evidence]
+    claimant, floors = claimant_origin(claim), automatic_floors()
+    result = corroboration.decide_status(claimant=claimant, evidence=facts, floors=floors)
+    _queue_review(evidence=evidence, facts=facts, claimant=claimant, floors=floors, result=result)
     now = timezone.now()
     previous, previous_basis = claim.status, claim.status_basis
     is_first = claim.last_checked_at is None
