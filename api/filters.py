@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import models
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
@@ -21,6 +21,7 @@ from factcheck.facts.models import (
     ClaimStatus,
     Evidence,
     EvidenceMethod,
+    Feed,
     Outlet,
     OutletKind,
     ProcessingState,
@@ -227,10 +228,25 @@ class VerdictFilter(FilterSet):
         fields = ["claim", "rating", "published", "author"]
 
 
+class FeedFilter(FilterSet):
+    failing = BooleanFilter(method="filter_failing", help_text="Its last poll failed")
+    search = filters.CharFilter(method="filter_search", help_text="In the title or URL")
+
+    class Meta:
+        model = Feed
+        fields = ["active", "outlet"]
+
+    def filter_failing(self, queryset: Any, name: str, value: bool) -> Any:
+        return queryset.filter(failures__gt=0) if value else queryset.filter(failures=0)
+
+    def filter_search(self, queryset: Any, name: str, value: str) -> Any:
+        return queryset.filter(Q(title__icontains=value) | Q(url__icontains=value))
+
+
 class CheckRunFilter(FilterSet):
     kind = filters.MultipleChoiceFilter(choices=CheckRunKind.choices)
     state = filters.MultipleChoiceFilter(choices=CheckRunState.choices)
 
     class Meta:
         model = CheckRun
-        fields = ["kind", "state", "claim", "source"]
+        fields = ["kind", "state", "claim", "source", "feed"]

@@ -17,6 +17,8 @@ from factcheck.facts.models import (
     ClaimStatus,
     ClaimStatusChange,
     Evidence,
+    Feed,
+    FeedEntry,
     Outlet,
     Rating,
     ReviewPriority,
@@ -593,6 +595,62 @@ class VerdictSerializer(ModelSerializer):
         extra_kwargs = {"summary": {"max_length": 10000}}
 
 
+class FeedSerializer(ModelSerializer):
+    url = serializers.URLField(max_length=2000, help_text="RSS or Atom feed; stored normalised")
+    title = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
+    outlet = NameOrIdField(
+        model=Outlet,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The outlet of its entries (id or name); none: the outlet whose domains "
+        "match each entry's URL",
+    )
+    entry_count = serializers.IntegerField(read_only=True)
+    source_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Feed
+        fields = [
+            "id",
+            "url",
+            "title",
+            "outlet",
+            "poll_interval",
+            "active",
+            "next_poll_at",
+            "last_polled_at",
+            "last_success_at",
+            "failures",
+            "last_error",
+            "entry_count",
+            "source_count",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "next_poll_at",
+            "last_polled_at",
+            "last_success_at",
+            "failures",
+            "last_error",
+            "created_at",
+            "updated_at",
+        ]
+
+    def validate_url(self, value: str) -> str:
+        if not value.lower().startswith(("http://", "https://")):
+            raise serializers.ValidationError("Only http and https URLs are accepted.")
+        return value
+
+
+class FeedEntrySerializer(ModelSerializer):
+    class Meta:
+        model = FeedEntry
+        fields = ["id", "entry_id", "url", "title", "published_at", "source", "error", "created_at"]
+        read_only_fields = fields
+
+
 class CheckRunSerializer(ModelSerializer):
     duration_seconds = serializers.FloatField(read_only=True, allow_null=True)
 
@@ -604,6 +662,7 @@ class CheckRunSerializer(ModelSerializer):
             "state",
             "claim",
             "source",
+            "feed",
             "trigger",
             "counts",
             "error",

@@ -11,6 +11,7 @@ router.register("claims", views.ClaimViewSet, basename="claim")
 router.register("evidence", views.EvidenceViewSet, basename="evidence")
 router.register("review-queue", views.ReviewQueueViewSet, basename="review-queue")
 router.register("verdicts", views.VerdictViewSet, basename="verdict")
+router.register("feeds", views.FeedViewSet, basename="feed")
 router.register("check-runs", views.CheckRunViewSet, basename="check-run")
 
 urlpatterns = [

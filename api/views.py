@@ -29,6 +29,7 @@ from factcheck.facts.models import Evidence, Outlet, Speaker
 from factcheck.facts.pages import verdict_page_url
 from factcheck.facts.services.claims import claim_create, claim_request_recheck, claim_update
 from factcheck.facts.services.evidence import evidence_create, evidence_review
+from factcheck.facts.services.feeds import feed_create, feed_queue_poll, feed_update
 from factcheck.facts.services.matching import match_as_dict, text_match
 from factcheck.facts.services.sources import source_create, source_retry
 from factcheck.facts.services.speakers import speaker_save
@@ -327,6 +328,47 @@ class VerdictViewSet(
         serializer.instance = verdict_create(
             **serializer.validated_data, author=acting_user(self.request)
         )
+
+
+@extend_schema_view(
+    create=extend_schema(
+        responses={201: serializers.FeedSerializer, 409: OpenApiResponse(description="Held")}
+    ),
+)
+class FeedViewSet(viewsets.ModelViewSet):
+    """RSS and Atom feeds followed: each new entry becomes a source fetched by its URL.
+    Polled every `poll_interval` seconds; a failing feed shows its error and waits longer."""
+
+    serializer_class = serializers.FeedSerializer
+    filterset_class = filters.FeedFilter
+    ordering_fields = ["created_at", "next_poll_at", "last_polled_at", "title"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    action_roles = {"destroy": roles.ADMIN}
+
+    def get_queryset(self) -> Any:
+        return selectors.feed_list()
+
+    def perform_create(self, serializer: Any) -> None:
+        feed = feed_create(**serializer.validated_data, created_by=acting_user(self.request))
+        serializer.instance = selectors.feed_list().get(pk=feed.pk)
+
+    def perform_update(self, serializer: Any) -> None:
+        feed = feed_update(feed=serializer.instance, **serializer.validated_data)
+        serializer.instance = selectors.feed_list().get(pk=feed.pk)
+
+    @extend_schema(request=None, responses={202: serializers.CheckRunSerializer})
+    @action(detail=True, methods=["post"])
+    def poll(self, request: Request, pk: str | None = None) -> Response:
+        """Poll the feed now (a poll already queued or running is returned instead)."""
+        run = feed_queue_poll(feed=self.get_object(), requested_by=acting_user(request))
+        return Response(serializers.CheckRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses=serializers.FeedEntrySerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], filterset_class=None, ordering_fields=[])
+    def entries(self, request: Request, pk: str | None = None) -> Response:
+        """The feed's entries, newest first: the source each became, or why it did not."""
+        page = self.paginate_queryset(selectors.feed_entries(feed=self.get_object()))
+        return self.get_paginated_response(serializers.FeedEntrySerializer(page, many=True).data)
 
 
 class CheckRunViewSet(viewsets.ReadOnlyModelViewSet):

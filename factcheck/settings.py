@@ -222,6 +222,8 @@ FACTCHECK_AUTO_SUPPORT_FLOOR = env_float(
 FACTCHECK_AUTO_CONTRADICT_FLOOR = env_float(
     "FACTCHECK_AUTO_CONTRADICT_FLOOR", 0.7, minimum=0.0, maximum=1.0
 )
+# A feed poll reads at most this many entries (the newest, as the feed lists them).
+FACTCHECK_FEED_MAX_ENTRIES = env_int("FACTCHECK_FEED_MAX_ENTRIES", 200, minimum=1)
 FACTCHECK_RETRY_WINDOW_SECONDS = env_int("FACTCHECK_RETRY_WINDOW_SECONDS", 120, minimum=0)
 CELERY_BEAT_SCHEDULE = {
     "reconcile-jobs": {
@@ -231,6 +233,10 @@ CELERY_BEAT_SCHEDULE = {
     "recheck-stale-claims": {
         "task": "factcheck.facts.tasks.sweep_stale_claims",
         "schedule": timedelta(minutes=env_int("FACTCHECK_SWEEP_MINUTES", 15, minimum=1)),
+    },
+    "poll-due-feeds": {
+        "task": "factcheck.facts.tasks.poll_due_feeds",
+        "schedule": timedelta(seconds=env_int("FACTCHECK_FEED_SCHEDULE_SECONDS", 60, minimum=5)),
     },
     "retry-and-rescreen-sources": {
         "task": "factcheck.facts.tasks.sweep_sources",

@@ -19,6 +19,8 @@ from factcheck.facts.models import (
     Claim,
     ClaimStatusChange,
     Evidence,
+    Feed,
+    FeedEntry,
     Outlet,
     ReviewQueueEntry,
     ReviewState,
@@ -30,9 +32,13 @@ from factcheck.facts.models import (
 from factcheck.facts.selectors import evidence_suggested_q
 from factcheck.facts.services.claims import claim_create, claim_request_recheck, claim_update
 from factcheck.facts.services.evidence import evidence_create, evidence_review
+from factcheck.facts.services.feeds import feed_create, feed_queue_poll, feed_update
 from factcheck.facts.services.sources import source_retry
 from factcheck.facts.services.speakers import speaker_save
 from factcheck.facts.services.verdicts import verdict_create
+
+ENTRY_FIELDS = ("title", "url", "published_at", "source", "error", "created_at")
+FEED_STATE = ["next_poll_at", "last_polled_at", "last_success_at", "failures", "last_error"]
 
 # More room for the lists on a 1366-px screen; the index page lists every model.
 admin.site.enable_nav_sidebar = False
@@ -572,11 +578,77 @@ class VerdictAdmin(admin.ModelAdmin):
         obj.pk = created.pk
 
 
+class FeedEntryInline(admin.TabularInline):
+    model = FeedEntry
+    extra = 0
+    max_num = 0
+    can_delete = False
+    fields = ENTRY_FIELDS
+    readonly_fields = ENTRY_FIELDS
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[FeedEntry]:
+        return super().get_queryset(request).select_related("source")
+
+
+@admin.register(Feed)
+class FeedAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "outlet",
+        "active",
+        "poll_interval",
+        "last_polled_at",
+        "next_poll_at",
+        "failures",
+        "last_error",
+    ]
+    list_filter = ["active", "outlet"]
+    list_select_related = ["outlet"]
+    search_fields = ["title", "url"]
+    autocomplete_fields = ["outlet"]
+    fields = ["url", "title", "outlet", "poll_interval", "active", *FEED_STATE]
+    readonly_fields = FEED_STATE
+    inlines = [FeedEntryInline]
+    actions = ["poll_now"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def save_model(self, request: HttpRequest, obj: Feed, form: Any, change: bool) -> None:
+        editable = {name: form.cleaned_data[name] for name in form.changed_data}
+        if change:
+            feed_update(feed=Feed.objects.get(pk=obj.pk), **editable)
+            return
+        created = feed_create(
+            url=obj.url,
+            title=obj.title,
+            outlet=obj.outlet,
+            poll_interval=obj.poll_interval,
+            active=obj.active,
+            created_by=acting_user(request),
+        )
+        obj.pk = created.pk
+
+    @admin.action(description="Poll the selected feeds now")
+    def poll_now(self, request: HttpRequest, queryset: QuerySet[Feed]) -> None:
+        runs = [feed_queue_poll(feed=f, requested_by=acting_user(request)) for f in queryset]
+        self.message_user(request, f"Queued {len(runs)} poll(s).")
+
+
 @admin.register(CheckRun)
 class CheckRunAdmin(admin.ModelAdmin):
-    list_display = ["id", "kind", "state", "claim", "source", "created_at", "finished_at", "error"]
+    list_display = [
+        "id",
+        "kind",
+        "state",
+        "claim",
+        "source",
+        "feed",
+        "created_at",
+        "finished_at",
+        "error",
+    ]
     list_filter = ["kind", "state"]
-    list_select_related = ["claim", "source"]
+    list_select_related = ["claim", "source", "feed"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import MD5
+from django.utils import timezone
 from pgvector.django import HnswIndex, VectorField
 
 EMBEDDING_DIMENSIONS = 384
@@ -543,6 +544,81 @@ class Verdict(models.Model):
         return f"{self.rating} on claim {self.claim_id}"
 
 
+class Feed(models.Model):
+    """An RSS or Atom feed the service follows: each new entry becomes a source, fetched by
+    its URL. Polled by beat every `poll_interval` seconds; a failing feed waits longer after
+    each failure (`failures`, `last_error`) and starts over when a poll succeeds."""
+
+    url = models.URLField(max_length=2000, unique=True, help_text="Normalised URL")
+    title = models.CharField(max_length=500, blank=True)
+    outlet = models.ForeignKey(
+        Outlet,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="feeds",
+        help_text="The outlet of its entries; none: the outlet whose domains match each URL",
+    )
+    poll_interval = models.PositiveIntegerField(
+        default=900,
+        validators=[MinValueValidator(60), MaxValueValidator(7 * 86400)],
+        help_text="Seconds between polls",
+    )
+    active = models.BooleanField(default=True)
+    # Conditional GET: what the server sent last time, sent back as If-None-Match /
+    # If-Modified-Since.
+    etag = models.CharField(max_length=500, blank=True, editable=False)
+    last_modified = models.CharField(max_length=100, blank=True, editable=False)
+    next_poll_at = models.DateTimeField(default=timezone.now)
+    last_polled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_success_at = models.DateTimeField(null=True, blank=True, editable=False)
+    failures = models.PositiveIntegerField(default=0, editable=False)
+    last_error = models.TextField(blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["next_poll_at"], condition=Q(active=True), name="feed_due_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class FeedEntry(models.Model):
+    """One entry of a feed, by the feed's own id for it (its guid, else its link): seen once,
+    whatever the feed sends again."""
+
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="entries")
+    entry_id = models.CharField(max_length=2000)
+    url = models.URLField(max_length=2000, blank=True)
+    title = models.CharField(max_length=500, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="feed_entries"
+    )
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(F("feed"), MD5("entry_id"), name="feed_entry_once_per_feed")
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.url or self.entry_id
+
+
 class CheckRunKind(models.TextChoices):
     INGEST_SOURCE = "ingest_source"
     RECHECK_CLAIM = "recheck_claim"
@@ -568,6 +644,9 @@ class CheckRun(models.Model):
     )
     source = models.ForeignKey(
         Source, null=True, blank=True, on_delete=models.CASCADE, related_name="check_runs"
+    )
+    feed = models.ForeignKey(
+        Feed, null=True, blank=True, on_delete=models.CASCADE, related_name="check_runs"
     )
     trigger = models.CharField(max_length=12, choices=StatusTrigger.choices, blank=True)
     requested_by = models.ForeignKey(
@@ -608,6 +687,11 @@ class CheckRun(models.Model):
                 fields=["kind", "claim"],
                 condition=Q(state="queued", kind__in=["recheck_claim", "backfill_claim"]),
                 name="check_run_one_queued_per_claim",
+            ),
+            models.UniqueConstraint(
+                fields=["feed"],
+                condition=Q(state__in=["queued", "running"], kind="poll_feed"),
+                name="check_run_one_poll_per_feed",
             ),
         ]
         indexes = [models.Index(fields=["state", "-created_at"], name="check_run_state_idx")]

@@ -29,6 +29,8 @@ from factcheck.facts.models import (
     ClaimStatusChange,
     Evidence,
     EvidenceMethod,
+    Feed,
+    FeedEntry,
     Rating,
     ReviewPriority,
     ReviewState,
@@ -169,6 +171,30 @@ def speaker_list() -> QuerySet[Speaker]:
 
 def verdict_list() -> QuerySet[Verdict]:
     return Verdict.objects.select_related("claim", "author")
+
+
+def _count_of(model: Any, *, link: str, **where: Any) -> Coalesce:
+    """A correlated COUNT(*) of `model` rows pointing at the outer row: computed for the
+    rows of the page only, where a join and GROUP BY would aggregate the whole table."""
+    counted = (
+        model.objects.filter(**{link: OuterRef("pk")}, **where)
+        .order_by()
+        .values(link)
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def feed_list() -> QuerySet[Feed]:
+    return Feed.objects.select_related("outlet").annotate(
+        entry_count=_count_of(FeedEntry, link="feed"),
+        source_count=_count_of(FeedEntry, link="feed", source__isnull=False),
+    )
+
+
+def feed_entries(*, feed: Feed) -> QuerySet[FeedEntry]:
+    return feed.entries.order_by("-created_at", "-id")
 
 
 def check_run_list() -> QuerySet[CheckRun]:

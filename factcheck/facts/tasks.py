@@ -19,6 +19,8 @@ from django.db import InterfaceError, OperationalError
 from factcheck.facts.models import CheckRun, StatusTrigger
 from factcheck.facts.services.check_runs import check_run_fail, check_run_finish, check_run_start
 from factcheck.facts.services.claims import claim_recompute_status
+from factcheck.facts.services.feeds import feed_poll as feed_poll_service
+from factcheck.facts.services.feeds import feeds_queue_due
 from factcheck.facts.services.fetch import TransientFetchError
 from factcheck.facts.services.jobs import broker_errors, job_requeue, jobs_reconcile
 from factcheck.facts.services.sources import source_ingest as source_ingest_service
@@ -130,3 +132,21 @@ def reconcile_jobs(self: Any) -> None:
     """Beat, every minute: send lost runs again, give back runs of dead workers, queue
     ingests for orphaned sources."""
     jobs_reconcile()
+
+
+@shared_task(**TASK_OPTIONS)
+def feed_poll(self: Any, check_run_id: int) -> None:
+    """Poll one feed; its new entries become sources."""
+
+    def work(run: CheckRun) -> dict[str, Any]:
+        if run.feed_id is None:
+            raise ValueError("check run has no feed")
+        return feed_poll_service(feed_id=run.feed_id)
+
+    _run(self, check_run_id, work)
+
+
+@shared_task(**TASK_OPTIONS)
+def poll_due_feeds(self: Any) -> None:
+    """Beat, every minute: queue a poll of each feed whose time has come."""
+    feeds_queue_due()

@@ -139,8 +139,16 @@ class _PinnedConnection(http.client.HTTPConnection):
         self.sock = sock
 
 
-def _download(url: str, deadline: _Deadline) -> tuple[str, Message, bytes]:
-    """Follow redirects to the page; returns the final URL, its headers and its body."""
+def _download(
+    url: str,
+    deadline: _Deadline,
+    *,
+    accepted: tuple[str, ...] = ACCEPTED_TYPES,
+    conditions: dict[str, str] | None = None,
+) -> tuple[str, int, Message, bytes]:
+    """Follow redirects to the page; returns the final URL, the status (200, or 304 when
+    `conditions` (If-None-Match, If-Modified-Since) say it has not changed), its headers and
+    its body."""
     limit = settings.FACTCHECK_FETCH_MAX_BYTES
     redirects = 0
     while True:
@@ -152,8 +160,9 @@ def _download(url: str, deadline: _Deadline) -> tuple[str, Message, bytes]:
                 target.path,
                 headers={
                     "User-Agent": USER_AGENT,
-                    "Accept": ", ".join(ACCEPTED_TYPES),
+                    "Accept": ", ".join(accepted),
                     "Accept-Encoding": "identity",
+                    **(conditions or {}),
                 },
             )
             response = connection.getresponse()
@@ -170,11 +179,14 @@ def _download(url: str, deadline: _Deadline) -> tuple[str, Message, bytes]:
                 continue
             if response.status >= 500 or response.status == 429:
                 raise TransientFetchError(f"HTTP {response.status} from {url}")
+            if response.status == 304 and conditions:
+                return url, 304, response.headers, b""
             if response.status != 200:
                 raise FetchError(f"HTTP {response.status} from {url}")
             content_type = response.headers.get_content_type()
-            if content_type not in ACCEPTED_TYPES:
-                raise FetchError(f"not a web page: {content_type}")
+            if content_type not in accepted:
+                kind = "a web page" if accepted == ACCEPTED_TYPES else "a feed"
+                raise FetchError(f"not {kind}: {content_type}")
             body = bytearray()
             while len(body) <= limit:
                 deadline.left()
@@ -184,17 +196,23 @@ def _download(url: str, deadline: _Deadline) -> tuple[str, Message, bytes]:
                 body += chunk
             if len(body) > limit:
                 raise FetchError(f"the page is larger than {limit} bytes")
-            return url, response.headers, bytes(body)
+            return url, response.status, response.headers, bytes(body)
         finally:
             connection.close()
 
 
-def url_fetch(*, url: str) -> FetchedPage:
-    """Download and extract one page. Raises FetchError or TransientFetchError."""
+def _bounded_download(
+    url: str,
+    *,
+    accepted: tuple[str, ...] = ACCEPTED_TYPES,
+    conditions: dict[str, str] | None = None,
+) -> tuple[str, int, Message, bytes]:
+    """`_download` within the fetch's one deadline, its failures as FetchError (the page
+    is wrong) or TransientFetchError (try later)."""
     seconds = settings.FACTCHECK_FETCH_TIMEOUT
     with _Deadline(seconds) as deadline:
         try:
-            final_url, headers, body = _download(url, deadline)
+            found = _download(url, deadline, accepted=accepted, conditions=conditions)
         except FetchError:
             raise
         except ssl.SSLCertVerificationError as exc:
@@ -207,6 +225,51 @@ def url_fetch(*, url: str) -> FetchedPage:
             raise TransientFetchError(f"cannot reach {url}: {exc}") from None
     if deadline.expired:
         raise TransientFetchError(f"fetching {url} took longer than {seconds} s")
+    return found
+
+
+@dataclass(frozen=True)
+class FetchedFeed:
+    url: str  # after redirects
+    changed: bool  # False: the server answered 304 Not Modified
+    etag: str
+    last_modified: str
+    body: bytes
+
+
+FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/xml",
+    "text/xml",
+)
+
+
+def feed_fetch(*, url: str, etag: str = "", last_modified: str = "") -> FetchedFeed:
+    """Download a feed with a conditional GET (the validators the server sent last time).
+    The same bounds and address checks as a page. Raises FetchError or
+    TransientFetchError."""
+    conditions = {}
+    if etag:
+        conditions["If-None-Match"] = etag
+    if last_modified:
+        conditions["If-Modified-Since"] = last_modified
+    final_url, status, headers, body = _bounded_download(
+        url, accepted=FEED_TYPES, conditions=conditions
+    )
+    return FetchedFeed(
+        url=final_url,
+        changed=status != 304,
+        etag=(headers.get("ETag") or etag)[:500],
+        last_modified=(headers.get("Last-Modified") or last_modified)[:100],
+        body=body,
+    )
+
+
+def url_fetch(*, url: str) -> FetchedPage:
+    """Download and extract one page. Raises FetchError or TransientFetchError."""
+    final_url, _, headers, body = _bounded_download(url)
     content_type = headers.get_content_type()
     charset = headers.get_content_charset() or "utf-8"
     try:

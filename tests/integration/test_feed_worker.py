@@ -1,0 +1,49 @@
+"""A feed followed end to end: API -> broker -> a real worker polls the feed served by a
+local HTTP server -> its entries become sources -> the worker fetches and reads them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from factcheck.facts.models import CheckRun, Source
+from tests.facts.test_feeds import Site, _item
+from tests.facts.test_feeds import site as site
+from tests.integration.conftest import start_worker, stop_worker, wait_for
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def fetching_worker(transactional_db: None, tmp_path: Path) -> Iterator[object]:
+    process = start_worker(tmp_path, "--pool=solo", env={"FACTCHECK_FETCH_ALLOW_PRIVATE": "1"})
+    yield process
+    stop_worker(process)
+
+
+def test_a_polled_feed_brings_in_its_articles(site: Site, fetching_worker, editor_client) -> None:
+    site.items = [_item(site, "one"), _item(site, "two")]
+    feed = editor_client.post(
+        "/api/v1/feeds/", {"url": f"{site.base}/feed.xml"}, format="json"
+    ).json()
+    run_id = editor_client.post(f"/api/v1/feeds/{feed['id']}/poll/").json()["id"]
+    run = wait_for(lambda: CheckRun.objects.filter(pk=run_id, state__in=["done", "failed"]).first())
+    assert run.state == "done", run.error
+    assert run.counts["sources"] == 2
+
+    def processed() -> list[Source]:
+        found = list(Source.objects.filter(feed_entries__feed_id=feed["id"]))
+        return found if found and all(s.state == "processed" for s in found) else []
+
+    sources = wait_for(processed, timeout=60)
+    assert sorted(s.title for s in sources) == ["Story one", "Story two"]
+    assert all("10,000 troops" in s.text for s in sources)
+
+    # A new entry between polls: only it comes in.
+    site.items.insert(0, _item(site, "three"))
+    run_id = editor_client.post(f"/api/v1/feeds/{feed['id']}/poll/").json()["id"]
+    run = wait_for(lambda: CheckRun.objects.filter(pk=run_id, state__in=["done", "failed"]).first())
+    assert (run.state, run.counts["new"], run.counts["sources"]) == ("done", 1, 1)
+    assert editor_client.get(f"/api/v1/feeds/{feed['id']}/").json()["source_count"] == 3
