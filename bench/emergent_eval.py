@@ -3,7 +3,9 @@ trained on): each article headline read against its claim, as the engine reads a
 
     python bench/emergent_eval.py [--data ../shared/data/emergent/emergent-train.csv]
 
-Two readings, both printed with accuracy, per-class F1 and the confusion matrix:
+Three readings, each printed with accuracy, per-class F1 and the confusion matrix:
+- readers alone: the learned readers' probabilities for the headline against its claim,
+  no rules (what the rules add or cost);
 - pairs: the headline against its own claim alone (`stance.assess`);
 - match: every dev claim tracked at once, the headline screened against all of them as
   `POST /api/v1/match/` does (nearest claims, distinctive terms among them, readings); the
@@ -24,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from factcheck.matching import embeddings, lexical  # noqa: E402
+from factcheck.matching import embeddings, learned, lexical  # noqa: E402
 from factcheck.matching.devsets import emergent  # noqa: E402
 from factcheck.matching.metrics import score  # noqa: E402
 from factcheck.matching.passages import split_sentences  # noqa: E402
@@ -60,7 +62,7 @@ def main() -> None:
         sentence_vectors[h] = flat_vectors[at : at + len(sentences[h])]
         at += len(sentences[h])
 
-    gold, paired, matched = [], [], []
+    gold, paired, matched, alone = [], [], [], []
     confidences: list[float] = []
     cross = 0
     cross_confidences: list[float] = []  # per headline, its surest contradiction of another claim
@@ -75,6 +77,8 @@ def main() -> None:
         )[0]
         gold.append(e.label)
         paired.append(TO_FNC.get(own.stance, "unrelated"))
+        probabilities = own.features["classifier"]
+        alone.append(TO_FNC[max(TO_FNC, key=lambda stance: probabilities[stance])])
         found = _match(e.text, spans, vectors, claims, claim_vectors)
         mine = found.get(e.claim, ("unrelated", "", 0.0))
         matched.append(TO_FNC.get(mine[0], "unrelated"))
@@ -92,7 +96,14 @@ def main() -> None:
             )
     elapsed = time.time() - started
     print(f"Emergent {args.part}: {len(examples)} pairs, {len(claims)} claims, {elapsed:.0f} s")
-    for name, predicted in (("pairs (claim alone)", paired), ("match (all claims)", matched)):
+    for name, predicted in (
+        (
+            "readers alone, no rules (claim alone; the larger of supports, contradicts, discusses)",
+            alone,
+        ),
+        ("pairs (claim alone)", paired),
+        ("match (all claims)", matched),
+    ):
         s = score(gold, predicted)
         print(
             f"\n{name}: accuracy {s.accuracy:.3f}; F1 "
@@ -144,6 +155,8 @@ def _match(text, spans, vectors, claims, claim_vectors) -> dict[str, tuple[str, 
     if not order:
         return {}
     terms = lexical.distinctive_terms([claims[i] for i in order])
+    if len(spans) <= learned.SHORT_TEXT:
+        learned.prepare_short([claims[i] for i in order], [s.text for s in spans])
     rank = {"contradicts": 0, "supports": 1, "discusses": 2}
     found = {}
     for i, weights in zip(order, terms, strict=True):

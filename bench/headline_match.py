@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.engine_throughput import SEED, synthetic_claims  # noqa: E402
-from factcheck.matching import cross, embeddings, lexical  # noqa: E402
+from factcheck.matching import embeddings, learned, lexical  # noqa: E402
 from factcheck.matching.passages import split_sentences  # noqa: E402
 from factcheck.matching.stance import ClaimSpec, readings  # noqa: E402
 
@@ -49,7 +49,7 @@ def main() -> None:
         sims = (vectors @ claim_vectors.T).max(axis=0)
         order = [int(i) for i in np.argsort(-sims)[:CANDIDATES] if sims[i] >= NEAR]
         terms = lexical.distinctive_terms([claims[i] for i in order]) if order else []
-        cross.token_vectors([*(claims[i] for i in order), *(s.text for s in spans)])
+        learned.prepare_short([claims[i] for i in order], [s.text for s in spans])
         for i, weights in zip(order, terms, strict=True):
             readings(
                 ClaimSpec(text=claims[i], terms=tuple(sorted(weights.items()))),

@@ -2,9 +2,11 @@
 benchmarks and the FNC-format predictor. Probabilities are calibrated, in `LABELS` order
 (agree, disagree, discuss, unrelated).
 
-Two readers, each where it reads best on the dev sets (docs/engine.md):
-- a short text (a headline, a one-line statement: `SHORT_TEXT` sentences or fewer) goes to
-  the cross-attention reader (`cross.py`): the claim's tokens against the text's;
+Three readers, each where it reads best on the dev sets (docs/engine.md):
+- a short text (a headline, a one-line statement: `SHORT_TEXT` sentences or fewer) is read
+  by the cross-attention reader (`cross.py`: the claim's tokens against the text's) and the
+  pair encoder (`encoder.py`: the transformer fine-tuned on the pair), their probabilities
+  averaged;
 - an article goes to the feature reader (`feature_model.py`), whose whole-text opinion the
   passage rules use; `predict_pairs` classifies whole FNC-format bodies with the cross
   reader, the better of the two at that task.
@@ -12,17 +14,49 @@ Two readers, each where it reads best on the dev sets (docs/engine.md):
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from factcheck.matching import cross, embeddings
+from factcheck.matching.encoder import pair_encoder
 from factcheck.matching.feature_model import stance_model as feature_model
 from factcheck.matching.features import LABELS, SCALAR_FEATURES, PairFeatures, pair_features
 from factcheck.matching.fnc import Pair
 from factcheck.matching.passages import split_sentences
 
 SHORT_TEXT = 2  # sentences
+CACHE_PAIRS = 5_000
+
+_encoded: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+_encoded_lock = threading.Lock()
+
+
+def _encoder_reads(claims: Sequence[str], text: str) -> list[np.ndarray]:
+    """The pair encoder's probabilities for each claim against `text`, cached by pair (one
+    headline is read against many claims, and again by the screening that follows); the
+    missing pairs go through the transformer in one batch."""
+    with _encoded_lock:
+        missing = [c for c in dict.fromkeys(claims) if (c, text) not in _encoded]
+    fresh = pair_encoder().probabilities(missing, [text] * len(missing))
+    with _encoded_lock:
+        for claim, row in zip(missing, fresh, strict=True):
+            _encoded[(claim, text)] = row
+        found = [_encoded[(c, text)] for c in claims]
+        for claim in claims:
+            _encoded.move_to_end((claim, text))
+        while len(_encoded) > CACHE_PAIRS:
+            _encoded.popitem(last=False)
+    return found
+
+
+def prepare_short(claims: Sequence[str], sentences: Sequence[str]) -> None:
+    """Read a short text against many claims at once (batched), before `read` is asked
+    about each one."""
+    cross.token_vectors([*claims, *sentences])
+    _encoder_reads(claims, " ".join(sentences))
 
 
 def read(
@@ -40,7 +74,8 @@ def read(
     probabilities = cross.cross_model().probabilities(
         vectors[0], cross.passage_tokens(vectors[1:]), features.vector[: len(SCALAR_FEATURES)]
     )
-    return probabilities, features
+    encoded = _encoder_reads([claim], " ".join(sentences))[0]
+    return (probabilities + encoded) / 2, features
 
 
 def predict_pairs(

@@ -73,6 +73,7 @@ SHORT_COVERAGE = 0.15  # of what sets the claim apart, in a short text
 SHORT_SIMILARITY = 0.5  # or this close, with the classifier relating them
 SHORT_UNRELATED = 0.3
 SHORT_CONTRADICTS = 0.6  # the classifier contradicts a short text this sure, with a cue
+SHORT_CONTRADICTS_ALONE = 0.8  # or this sure without one
 SHORT_HEDGE_OVERRIDE = 0.7  # the classifier's support outweighs a hedge this sure
 _DENIAL = lexical.CUES["denial"]
 _HEDGE = lexical.CUES["hedge"]
@@ -405,6 +406,12 @@ def _read_passage(
         # A headline or a one-line statement: the calibrated classifier reads it whole,
         # with explicit denials and negations of the claim's proposition first.
         unsure_support = probs[SUPPORTS] < SHORT_HEDGE_OVERRIDE
+        if max(probs, key=lambda k: probs[k]) == CONTRADICTS and (
+            probs[CONTRADICTS] >= SHORT_CONTRADICTS_ALONE
+        ):
+            # Both readers, reading the pair whole, are sure it refutes the claim ("Update:
+            # Not True", "was a prank"): no cue word is needed (names are still checked).
+            return result(CONTRADICTS, "classifier, sure of a refutation")
         if hedges and unsure_support:
             return result(DISCUSSES, "hedged in the clause")
         if aligned or (negation is not None and event_claim):

@@ -16,7 +16,7 @@ from pgvector.django import CosineDistance
 
 from factcheck.facts.models import Claim, Speaker
 from factcheck.facts.selectors import automatic_floors
-from factcheck.matching import cross, embeddings, lexical
+from factcheck.matching import embeddings, learned, lexical
 from factcheck.matching.attribution import (
     Attribution,
     KnownSpeaker,
@@ -177,8 +177,8 @@ def text_screen(
         return []
     terms = lexical.distinctive_terms([c.text for c in claims])
     if len(spans) <= SHORT_TEXT:
-        # The cross reader reads a short text against each claim: encode them in one batch.
-        cross.token_vectors([*(c.text for c in claims), *(s.text for s in spans)])
+        # The readers read a short text against each claim: in one batch.
+        learned.prepare_short([c.text for c in claims], [s.text for s in spans])
     index = speaker_index()
     attributions = find_attributions(text, index)
     speakers = speakers_named(attributions)
