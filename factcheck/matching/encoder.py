@@ -40,7 +40,8 @@ def _parts() -> tuple[Any, Any]:
 
 def frozen_states(claims: Sequence[str], texts: Sequence[str]) -> tuple[Any, Any]:
     """The pairs' hidden states after the frozen layers (float32) and their attention mask:
-    the trained layers' input. One batch; the caller sizes it."""
+    the trained layers' input. Only the bottom layers run (the shared model's top layers
+    would be thrown away). One batch; the caller sizes it."""
     import torch
 
     bert, tokenizer = _parts()
@@ -52,9 +53,14 @@ def frozen_states(claims: Sequence[str], texts: Sequence[str]) -> tuple[Any, Any
         max_length=MAX_TOKENS,
         return_tensors="pt",
     )
+    mask = batch["attention_mask"]
     with torch.no_grad():
-        out = bert(**batch, output_hidden_states=True)
-    return out.hidden_states[FROZEN_LAYERS].float(), batch["attention_mask"]
+        x = bert.embeddings(input_ids=batch["input_ids"], token_type_ids=batch["token_type_ids"])
+        extended = (1.0 - mask[:, None, None, :].float()) * -1e4
+        for layer in bert.encoder.layer[:FROZEN_LAYERS]:
+            x = layer(x, attention_mask=extended)
+            x = x[0] if isinstance(x, tuple) else x
+    return x.float(), mask
 
 
 def top_network() -> Any:

@@ -79,3 +79,18 @@ def test_a_batch_and_the_cache_give_what_one_read_gives() -> None:
     np.testing.assert_allclose(np.stack(first), np.stack(again), atol=2e-3)
     # A short text is read by both readers, averaged: still a distribution.
     assert all(p.sum() == pytest.approx(1.0, abs=1e-3) for p in again)
+
+
+def test_the_frozen_layers_alone_give_what_the_whole_model_gives_at_that_depth() -> None:
+    import torch
+
+    from factcheck.matching.encoder import FROZEN_LAYERS, _parts, frozen_states
+
+    bert, tokenizer = _parts()
+    claims, texts = ["Troops were sent", "A woman got a third breast"], ["They were not", "A hoax"]
+    states, mask = frozen_states(claims, texts)
+    batch = tokenizer(claims, texts, padding=True, return_tensors="pt")
+    with torch.no_grad():
+        whole = bert(**batch, output_hidden_states=True).hidden_states[FROZEN_LAYERS]
+    assert torch.equal(mask, batch["attention_mask"])
+    assert torch.allclose(states, whole, atol=1e-4)
