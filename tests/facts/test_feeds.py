@@ -213,3 +213,34 @@ def test_feed_urls_are_normalised_and_held_once() -> None:
     feed.refresh_from_db()
     feed_update(feed=feed, active=True)
     assert feed.next_poll_at <= timezone.now()
+
+
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Atom Desk</title>
+<id>urn:desk</id><updated>2024-10-28T09:00:00Z</updated>
+<entry><title>Story one</title><id>urn:story:1</id><link href="{base}/story/one"/>
+<updated>2024-10-28T09:00:00Z</updated></entry>
+<entry><title>Story one, corrected link</title><id>urn:story:1</id>
+<link href="{base}/story/one-corrected"/><updated>2024-10-28T10:00:00Z</updated></entry>
+</feed>"""
+
+
+@pytest.mark.django_db
+def test_an_atom_feed_is_read_and_an_entry_id_seen_twice_counts_once(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setattr(
+        sys.modules[__name__], "_rss", lambda items: ATOM.format(base=site.base).encode()
+    )
+    feed = feed_create(url=f"{site.base}/feed.xml")
+
+    counts = feed_poll(feed_id=feed.pk)
+
+    # Two entries with one id: the feed's id decides; one source.
+    assert counts == {"seen": 2, "new": 1, "sources": 1, "already_held": 0, "failed": 0}
+    feed.refresh_from_db()
+    assert feed.title == "Atom Desk"
+    entry = FeedEntry.objects.get(feed=feed)
+    assert entry.entry_id == "urn:story:1" and entry.published_at is not None
