@@ -258,26 +258,23 @@ def _entry_record(feed: Feed, entry_id: str, entry: Any) -> str:
         if not url:
             record.error = "the entry has no link"
         else:
-            held = Source.objects.filter(url=url).first()
-            if held is not None:
-                record.source, outcome = held, "already_held"
-            else:
-                try:
-                    with transaction.atomic():
-                        record.source, _ = source_create(
-                            text="",
-                            url=url,
-                            title=title,
-                            outlet=feed.outlet,
-                            published_at=published,
-                            created_by=feed.created_by,
-                        )
-                    outcome = "sources"
-                except AlreadyHeld as exc:
-                    record.source = Source.objects.filter(pk=exc.existing_id).first()
-                    outcome = "already_held"
-                except ValidationError as exc:
-                    record.error = "; ".join(exc.messages)[:4000]
+            # A URL held already comes back as AlreadyHeld with the source that holds it.
+            try:
+                with transaction.atomic():
+                    record.source, _ = source_create(
+                        text="",
+                        url=url,
+                        title=title,
+                        outlet=feed.outlet,
+                        published_at=published,
+                        created_by=feed.created_by,
+                    )
+                outcome = "sources"
+            except AlreadyHeld as exc:
+                record.source = Source.objects.filter(pk=exc.existing_id).first()
+                outcome = "already_held"
+            except ValidationError as exc:
+                record.error = "; ".join(exc.messages)[:4000]
         try:
             with transaction.atomic():
                 record.save()
