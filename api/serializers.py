@@ -16,6 +16,7 @@ from factcheck.facts.models import (
     Claim,
     ClaimStatus,
     ClaimStatusChange,
+    EventType,
     Evidence,
     Feed,
     FeedEntry,
@@ -28,7 +29,12 @@ from factcheck.facts.models import (
     StatusBasis,
     Verdict,
 )
-from factcheck.facts.selectors import HistoryEntry, passage_in_context
+from factcheck.facts.selectors import (
+    ChangeCursor,
+    HistoryEntry,
+    change_cursor_now,
+    passage_in_context,
+)
 from factcheck.facts.services.claims import evidence_fact
 from factcheck.facts.services.outlets import outlet_get_or_create
 from factcheck.facts.services.speakers import speaker_get_or_create
@@ -790,3 +796,68 @@ class MatchSerializer(serializers.Serializer):
     speaker = serializers.DictField(allow_null=True)
     speaker_mention = StrictCharField(allow_blank=True)
     explanation = serializers.DictField()
+
+
+class ChangeQuerySerializer(serializers.Serializer):
+    after = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="The `next` cursor of the page read before; `now` to start from the "
+        "present (no history); leave out to read from the first event.",
+    )
+    type = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Event types, comma-separated: " + ", ".join(t.value for t in EventType),
+    )
+    tag = serializers.CharField(required=False, default="", allow_blank=True)
+    claim = serializers.IntegerField(required=False, default=None, min_value=1)
+    limit = serializers.IntegerField(required=False, default=100, min_value=1, max_value=500)
+
+    def validate_after(self, value: str) -> ChangeCursor | None:
+        if not value:
+            return None
+        if value == "now":
+            return change_cursor_now()
+        try:
+            return ChangeCursor.decode(value)
+        except ValueError:
+            raise serializers.ValidationError(
+                "Not a cursor of this stream: pass the `next` value of a page you read."
+            ) from None
+
+    def validate_type(self, value: str) -> list[str]:
+        types = [t.strip() for t in value.split(",") if t.strip()]
+        unknown = sorted(set(types) - set(EventType.values))
+        if unknown:
+            raise serializers.ValidationError(
+                f"Unknown event type(s) {', '.join(unknown)}; known: {', '.join(EventType.values)}."
+            )
+        return types
+
+
+class ChangeSerializer(serializers.Serializer):
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # `source` and `data` name attributes of a serializer: declared here, not on the class.
+        return {
+            "cursor": serializers.CharField(
+                help_text="Pass as `after` to read what follows this event."
+            ),
+            "type": serializers.ChoiceField(choices=EventType.choices),
+            "occurred_at": serializers.DateTimeField(),
+            "claim": serializers.IntegerField(allow_null=True, source="claim_id"),
+            "source": serializers.IntegerField(allow_null=True, source="source_id"),
+            "data": serializers.DictField(help_text="What changed; its fields depend on the type."),
+        }
+
+
+class ChangePageSerializer(serializers.Serializer):
+    results = ChangeSerializer(many=True)
+    next = serializers.CharField(
+        allow_null=True,
+        help_text="Pass as `after` for the next page (the same cursor when nothing is new "
+        "yet); null only when the stream is empty and no cursor was given.",
+    )
+    has_more = serializers.BooleanField()

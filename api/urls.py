@@ -17,6 +17,7 @@ router.register("check-runs", views.CheckRunViewSet, basename="check-run")
 urlpatterns = [
     path("stats/", views.StatsView.as_view(), name="stats"),
     path("match/", views.MatchView.as_view(), name="match"),
+    path("changes/", views.ChangesView.as_view(), name="changes"),
     path("claimreview-feed/", views.ClaimReviewFeedView.as_view(), name="claimreview-feed"),
     path("", include(router.urls)),
 ]

@@ -400,6 +400,44 @@ class MatchView(APIView):
         return Response([match_as_dict(m) for m in matches])
 
 
+class ChangesView(APIView):
+    """What changed, in order: claims created and their status changes, evidence added and
+    reviewed, verdicts published. Read a page, keep its `next` cursor, and ask again with
+    `after=` that cursor: nothing committed later is ever skipped, even by a transaction that
+    started before the page was read (a transaction still running holds the stream back until
+    it is over)."""
+
+    @extend_schema(
+        parameters=[serializers.ChangeQuerySerializer],
+        responses=serializers.ChangePageSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        query = serializers.ChangeQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        after = query.validated_data["after"]
+        events, has_more = selectors.change_list(
+            after=after,
+            types=query.validated_data["type"],
+            tag=query.validated_data["tag"].strip().lower() or None,
+            claim_id=query.validated_data["claim"],
+            limit=query.validated_data["limit"],
+        )
+        results = [
+            {
+                "cursor": selectors.ChangeCursor(e.transaction_id, e.pk).encode(),
+                "type": e.type,
+                "occurred_at": e.occurred_at,
+                "claim_id": e.claim_id,
+                "source_id": e.source_id,
+                "data": e.data,
+            }
+            for e in events
+        ]
+        last = results[-1]["cursor"] if results else (after.encode() if after else None)
+        page = {"results": results, "next": last, "has_more": has_more}
+        return Response(serializers.ChangePageSerializer(page).data)
+
+
 class ClaimReviewFeedView(APIView):
     """Every claim's current published verdict as schema.org ClaimReview, in one schema.org
     DataFeed, for aggregators (newest first)."""

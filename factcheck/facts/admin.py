@@ -18,6 +18,7 @@ from factcheck.facts.models import (
     CheckRun,
     Claim,
     ClaimStatusChange,
+    Event,
     Evidence,
     Feed,
     FeedEntry,
@@ -57,6 +58,19 @@ def acting_user(request: HttpRequest) -> User:
 
 def _report(request: HttpRequest, modeladmin: admin.ModelAdmin, error: ValidationError) -> None:
     modeladmin.message_user(request, "; ".join(error.messages), level=messages.ERROR)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Lists and pages that show what happened: nothing is added, changed or deleted here."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Outlet)
@@ -427,7 +441,7 @@ class ReviewActions:
 
 
 @admin.register(ReviewQueueEntry)
-class ReviewQueueAdmin(ReviewActions, admin.ModelAdmin):
+class ReviewQueueAdmin(ReviewActions, ReadOnlyAdmin):
     """Unreviewed readings, most consequential first; review them with the actions."""
 
     # Fits a 1366-px screen: the change says why an entry is first, the passage names its
@@ -449,15 +463,6 @@ class ReviewQueueAdmin(ReviewActions, admin.ModelAdmin):
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.display(description="claim")
     def claim_link(self, obj: Evidence) -> str:
@@ -634,8 +639,19 @@ class FeedAdmin(admin.ModelAdmin):
         self.message_user(request, f"Queued {len(runs)} poll(s).")
 
 
+@admin.register(Event)
+class EventAdmin(ReadOnlyAdmin):
+    """The changes stream as it was written (read-only): what changed, on which claim."""
+
+    list_display = ["id", "type", "claim", "source", "occurred_at"]
+    list_filter = ["type"]
+    list_select_related = ["claim", "source"]
+    search_fields = ["claim__text"]
+    ordering = ["-id"]
+
+
 @admin.register(CheckRun)
-class CheckRunAdmin(admin.ModelAdmin):
+class CheckRunAdmin(ReadOnlyAdmin):
     list_display = [
         "id",
         "kind",
@@ -649,9 +665,3 @@ class CheckRunAdmin(admin.ModelAdmin):
     ]
     list_filter = ["kind", "state"]
     list_select_related = ["claim", "source", "feed"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -704,3 +704,42 @@ class CheckRun(models.Model):
         if self.started_at and self.finished_at:
             return (self.finished_at - self.started_at).total_seconds()
         return None
+
+
+class EventType(models.TextChoices):
+    CLAIM_CREATED = "claim.created"
+    CLAIM_STATUS_CHANGED = "claim.status_changed"
+    EVIDENCE_ADDED = "evidence.added"
+    EVIDENCE_REVIEWED = "evidence.reviewed"
+    VERDICT_PUBLISHED = "verdict.published"
+
+
+class Event(models.Model):
+    """What changed, written in the same transaction as the change (an outbox): the changes
+    stream and the webhooks read it, so they never disagree with the data.
+
+    `transaction_id` is the writing transaction's id (`pg_current_xact_id()`). The stream is
+    ordered by (transaction_id, id) and only shows transactions older than every one still
+    running, so an event committed after a client read a page always sorts after that page:
+    a slow transaction holds the stream back instead of being skipped."""
+
+    transaction_id = models.BigIntegerField(editable=False)
+    type = models.CharField(max_length=32, choices=EventType.choices)
+    claim = models.ForeignKey(
+        Claim, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    data = models.JSONField(default=dict)
+    occurred_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["transaction_id", "id"]
+        indexes = [
+            models.Index(fields=["transaction_id", "id"], name="event_stream_idx"),
+            models.Index(fields=["type", "transaction_id", "id"], name="event_type_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} #{self.pk}"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
@@ -18,6 +20,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from factcheck.facts.corroboration import Floors
@@ -27,6 +30,7 @@ from factcheck.facts.models import (
     Claim,
     ClaimStatus,
     ClaimStatusChange,
+    Event,
     Evidence,
     EvidenceMethod,
     Feed,
@@ -301,3 +305,68 @@ def stats(*, since: datetime | None) -> dict[str, Any]:
 
 def evidence_for_claim(*, claim: Claim) -> QuerySet[Evidence]:
     return evidence_list().filter(claim=claim)
+
+
+@dataclass(frozen=True)
+class ChangeCursor:
+    """A position in the changes stream: the (transaction id, event id) of the last event a
+    client has seen. Opaque to clients."""
+
+    transaction_id: int
+    event_id: int
+
+    def encode(self) -> str:
+        raw = f"{self.transaction_id}.{self.event_id}".encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, value: str) -> ChangeCursor:
+        """Raises ValueError for anything this service did not give out."""
+        try:
+            raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
+            transaction_id, event_id = (int(part) for part in raw.split("."))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ValueError("not a cursor of this stream") from exc
+        if transaction_id < 0 or event_id < 0:
+            raise ValueError("not a cursor of this stream")
+        return cls(transaction_id, event_id)
+
+
+# Transactions older than this are over (committed or rolled back): every event they wrote
+# is visible, and no event can still appear before it in the stream.
+_STREAM_HORIZON = "pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+
+
+def change_cursor_now() -> ChangeCursor:
+    """The position after every event visible now and before any still to come."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {_STREAM_HORIZON}")
+        horizon = cursor.fetchone()[0]
+    return ChangeCursor(horizon - 1, 2**63 - 1)
+
+
+def change_list(
+    *,
+    after: ChangeCursor | None,
+    types: list[str] | None = None,
+    tag: str | None = None,
+    claim_id: int | None = None,
+    limit: int = 100,
+) -> tuple[list[Event], bool]:
+    """Events after `after` in stream order, at most `limit`, and whether more follow.
+    Only transactions that are over are shown (see `Event`), so a page never has a gap that
+    a later commit could fill."""
+    rows = Event.objects.filter(transaction_id__lt=RawSQL(_STREAM_HORIZON, ()))
+    if after is not None:
+        rows = rows.filter(
+            Q(transaction_id__gt=after.transaction_id)
+            | Q(transaction_id=after.transaction_id, id__gt=after.event_id)
+        )
+    if types:
+        rows = rows.filter(type__in=types)
+    if tag:
+        rows = rows.filter(claim__tags__contains=[tag])
+    if claim_id is not None:
+        rows = rows.filter(claim_id=claim_id)
+    page = list(rows.order_by("transaction_id", "id")[: limit + 1])
+    return page[:limit], len(page) > limit

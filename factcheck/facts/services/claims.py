@@ -21,6 +21,7 @@ from factcheck.facts.models import (
     CheckRunState,
     Claim,
     ClaimStatusChange,
+    EventType,
     Evidence,
     Outlet,
     ReviewPriority,
@@ -30,6 +31,7 @@ from factcheck.facts.models import (
     StatusTrigger,
 )
 from factcheck.facts.selectors import automatic_floors
+from factcheck.facts.services.events import event_record
 from factcheck.facts.services.jobs import job_queue
 from factcheck.facts.services.matching import claim_embed
 
@@ -116,6 +118,17 @@ def claim_create(
     claim_recompute_status(claim_id=claim.pk, trigger=StatusTrigger.EVIDENCE)
     claim_queue_backfill(claim=claim, requested_by=created_by)
     claim.refresh_from_db()
+    event_record(
+        type=EventType.CLAIM_CREATED,
+        claim=claim,
+        data={
+            "text": claim.text,
+            "status": claim.status,
+            "tags": claim.tags,
+            "as_of": claim.as_of.isoformat() if claim.as_of else None,
+            "created_by": created_by.get_username() if created_by else None,
+        },
+    )
     return claim
 
 
@@ -312,6 +325,19 @@ def claim_recompute_status(
             explanation=result.sentence,
             detail=result.as_dict(),
         )
+        if not is_first:
+            event_record(
+                type=EventType.CLAIM_STATUS_CHANGED,
+                claim=claim,
+                source=trigger_source,
+                data={
+                    "from": {"status": previous, "basis": previous_basis},
+                    "to": {"status": result.status, "basis": result.basis},
+                    "trigger": trigger,
+                    "trigger_source": trigger_source.pk if trigger_source else None,
+                    "explanation": result.sentence,
+                },
+            )
     return claim
 
 

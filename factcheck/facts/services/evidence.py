@@ -10,6 +10,7 @@ from django.utils import timezone
 from factcheck.facts.errors import PreconditionRequired
 from factcheck.facts.models import (
     Claim,
+    EventType,
     Evidence,
     EvidenceMethod,
     ReviewState,
@@ -19,6 +20,7 @@ from factcheck.facts.models import (
     StatusTrigger,
 )
 from factcheck.facts.services.claims import claim_recompute_status
+from factcheck.facts.services.events import event_record
 from factcheck.facts.versions import evidence_etag, require
 
 
@@ -44,6 +46,23 @@ def _locate_quote(
     if found < 0:
         raise ValidationError({"quote": "The quote does not occur in the source text."})
     return quote, found, found + len(quote)
+
+
+def evidence_added_event(evidence: Evidence) -> None:
+    """Tell the changes stream of new evidence, a person's or the engine's."""
+    event_record(
+        type=EventType.EVIDENCE_ADDED,
+        claim=evidence.claim,
+        source=evidence.source,
+        data={
+            "evidence": evidence.pk,
+            "stance": evidence.stance,
+            "method": evidence.method,
+            "confidence": evidence.confidence,
+            "speaker": evidence.speaker_id,
+            "quote": evidence.quote,
+        },
+    )
 
 
 @transaction.atomic
@@ -91,6 +110,7 @@ def evidence_create(
         method=EvidenceMethod.MANUAL,
         created_by=created_by,
     )
+    evidence_added_event(evidence)
     claim_recompute_status(claim_id=claim.pk, trigger=StatusTrigger.EVIDENCE, trigger_source=source)
     return evidence
 
@@ -138,6 +158,19 @@ def evidence_review(
     locked.review_priority = None  # out of the queue
     locked.status_if_confirmed = locked.status_if_rejected = ""
     locked.save()
+    event_record(
+        type=EventType.EVIDENCE_REVIEWED,
+        claim=locked.claim,
+        source=locked.source,
+        data={
+            "evidence": locked.pk,
+            "review_state": locked.review_state,
+            "stance": locked.stance,
+            "automatic_stance": locked.automatic_stance,
+            "reviewer": reviewer.get_username(),
+            "note": note,
+        },
+    )
     claim_recompute_status(
         claim_id=locked.claim_id, trigger=StatusTrigger.REVIEW, trigger_source=locked.source
     )

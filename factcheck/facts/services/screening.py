@@ -25,6 +25,7 @@ from factcheck.facts.models import (
     StatusTrigger,
 )
 from factcheck.facts.services.claims import claim_recompute_status, claim_request_recheck
+from factcheck.facts.services.evidence import evidence_added_event
 from factcheck.facts.services.matching import (
     Match,
     claim_embed,
@@ -88,7 +89,7 @@ def evidence_upsert_automatic(*, source: Source, match: Match) -> str:
             try:
                 # A savepoint: a backfill and a re-screen can both find no row and insert.
                 with transaction.atomic():
-                    Evidence.objects.create(
+                    created = Evidence.objects.create(
                         claim=match.claim,
                         source=source,
                         speaker=match.speaker,
@@ -96,6 +97,7 @@ def evidence_upsert_automatic(*, source: Source, match: Match) -> str:
                         review_priority=ReviewPriority.OTHER,  # the claim's re-check places it
                         **fields,
                     )
+                    evidence_added_event(created)
                 return "created"
             except IntegrityError:
                 existing = same.select_for_update().get()  # the other one's, now committed

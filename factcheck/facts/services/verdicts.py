@@ -6,7 +6,8 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from factcheck.facts.models import Claim, Rating, Verdict
+from factcheck.facts.models import Claim, EventType, Rating, Verdict
+from factcheck.facts.services.events import event_record
 
 
 @transaction.atomic
@@ -24,4 +25,15 @@ def verdict_create(
         claim=locked, rating=rating, summary=summary, author=author, published=published
     )
     Claim.objects.filter(pk=locked.pk).update(current_verdict=verdict)
+    if published:
+        event_record(
+            type=EventType.VERDICT_PUBLISHED,
+            claim=locked,
+            data={
+                "verdict": verdict.pk,
+                "rating": rating,
+                "summary": summary,
+                "author": author.get_username(),
+            },
+        )
     return verdict
