@@ -2,6 +2,7 @@
 trained on): each article headline read against its claim, as the engine reads a text.
 
     python bench/emergent_eval.py [--data ../shared/data/emergent/emergent-train.csv]
+        [--part dev|held|train] [--wrong]
 
 Three readings, each printed with accuracy, per-class F1 and the confusion matrix:
 - readers alone: the learned readers' probabilities for the headline against its claim,
@@ -31,6 +32,7 @@ from factcheck.matching.devsets import emergent  # noqa: E402
 from factcheck.matching.metrics import score  # noqa: E402
 from factcheck.matching.passages import split_sentences  # noqa: E402
 from factcheck.matching.stance import ClaimSpec, readings  # noqa: E402
+from factcheck.matching.train import held_back  # noqa: E402
 
 TO_FNC = {"supports": "agree", "contradicts": "disagree", "discusses": "discuss"}
 TO_PRODUCT = {v: k for k, v in TO_FNC.items()}
@@ -43,12 +45,24 @@ def main() -> None:
     parser.add_argument(
         "--data", type=Path, default=ROOT.parent / "shared/data/emergent/emergent-train.csv"
     )
-    parser.add_argument("--part", default="dev", choices=("dev", "train"))
+    parser.add_argument(
+        "--part",
+        default="dev",
+        choices=("dev", "held", "train"),
+        help="held: the tenth of the train part's claims no reader was trained on "
+        "(`train.held_back`), where thresholds are chosen",
+    )
     parser.add_argument("--wrong", action="store_true", help="print the pairs read wrongly")
     args = parser.parse_args()
     if not args.data.exists():
         raise SystemExit(f"no Emergent file at {args.data}")
-    examples = emergent(args.data, args.part)
+    if args.part == "held":
+        shared = args.data.parent.parent
+        corpora = argparse.Namespace(fnc=shared / "fnc1", arc=shared / "arc", emergent=args.data)
+        held = held_back(corpora, 13)
+        examples = [e for e in emergent(args.data, "train") if f"emergent:{e.group}" in held]
+    else:
+        examples = emergent(args.data, args.part)
     started = time.time()
     claims = sorted({e.claim for e in examples})
     claim_vectors = embeddings.encode(claims)
@@ -159,7 +173,7 @@ def _match(text, spans, vectors, claims, claim_vectors) -> dict[str, tuple[str, 
         learned.prepare_short([claims[i] for i in order], [s.text for s in spans])
     rank = {"contradicts": 0, "supports": 1, "discusses": 2}
     found = {}
-    for i, weights in zip(order, terms, strict=True):
+    for nearness, (i, weights) in enumerate(zip(order, terms, strict=True)):
         spec = ClaimSpec(text=claims[i], terms=tuple(sorted(weights.items())))
         results = [
             r
@@ -169,6 +183,7 @@ def _match(text, spans, vectors, claims, claim_vectors) -> dict[str, tuple[str, 
                 sentences=spans,
                 sentence_vectors=vectors,
                 claim_vector=claim_vectors[i],
+                paired=nearness < learned.SHORT_PAIRED,
             )
             if r.stance != "unrelated"
         ]

@@ -58,6 +58,16 @@ def token_vectors(texts: Sequence[str]) -> list[np.ndarray]:
     return found
 
 
+def remember_token_vectors(texts: Sequence[str], vectors: Sequence[np.ndarray]) -> None:
+    """Cache token vectors computed elsewhere (`embeddings.encode_with_tokens`)."""
+    with _cache_lock:
+        for text, found in zip(texts, vectors, strict=True):
+            _cache[text] = found
+            _cache.move_to_end(text)
+        while len(_cache) > CACHE_TEXTS:
+            _cache.popitem(last=False)
+
+
 def passage_indexes(similarities: np.ndarray) -> list[int]:
     """The best `PASSAGE_SENTENCES` sentences, in text order."""
     order = np.argsort(-np.asarray(similarities))[:PASSAGE_SENTENCES]

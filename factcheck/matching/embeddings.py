@@ -57,15 +57,24 @@ def encode(texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
 def token_vectors(texts: Sequence[str], *, batch_size: int = 64) -> list[np.ndarray]:
     """Each text's contextual token vectors (padding dropped), unit length, float32: the
     cross-attention reader's input."""
+    return encode_with_tokens(texts, batch_size=batch_size)[1]
+
+
+def encode_with_tokens(
+    texts: Sequence[str], *, batch_size: int = 64
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """`encode` and `token_vectors` of the same texts from one pass through the model."""
     if not texts:
-        return []
+        return np.zeros((0, DIMENSIONS), dtype=np.float32), []
     outputs = model().encode(
         list(texts), batch_size=batch_size, output_value=None, show_progress_bar=False
     )
-    found = []
+    pooled, found = [], []
     for out in outputs:
+        sentence = out["sentence_embedding"].float().numpy()
+        pooled.append(sentence / max(float(np.linalg.norm(sentence)), 1e-12))
         mask = out["attention_mask"].bool()
         vectors = out["token_embeddings"][mask].float().numpy()
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         found.append((vectors / np.maximum(norms, 1e-6)).astype(np.float32))
-    return found
+    return np.stack(pooled).astype(np.float32), found

@@ -28,6 +28,10 @@ from factcheck.matching.fnc import Pair
 from factcheck.matching.passages import split_sentences
 
 SHORT_TEXT = 2  # sentences
+# A short text is read by the pair encoder against its nearest claims only (the rest by the
+# cross reader alone): the encoder is most of /match's cost, and a headline's own claim is
+# among its 8 nearest 98% of the time (Emergent's training claims, all at once).
+SHORT_PAIRED = 8
 CACHE_PAIRS = 5_000
 
 _encoded: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
@@ -52,11 +56,20 @@ def _encoder_reads(claims: Sequence[str], text: str) -> list[np.ndarray]:
     return found
 
 
+def embed_short(sentences: Sequence[str]) -> np.ndarray:
+    """The sentence vectors of a short text; its token vectors, which the cross reader
+    reads, come from the same pass through the model and are kept."""
+    vectors, tokens = embeddings.encode_with_tokens(sentences)
+    cross.remember_token_vectors(sentences, tokens)
+    return vectors
+
+
 def prepare_short(claims: Sequence[str], sentences: Sequence[str]) -> None:
     """Read a short text against many claims at once (batched), before `read` is asked
-    about each one."""
+    about each one; the pair encoder reads the first `SHORT_PAIRED` (pass the claims
+    nearest first, and `paired=` their rank below it to `read`)."""
     cross.token_vectors([*claims, *sentences])
-    _encoder_reads(claims, " ".join(sentences))
+    _encoder_reads(claims[:SHORT_PAIRED], " ".join(sentences))
 
 
 def read(
@@ -64,8 +77,11 @@ def read(
     claim_vector: np.ndarray,
     sentences: Sequence[str],
     sentence_vectors: np.ndarray,
+    *,
+    paired: bool = True,
 ) -> tuple[np.ndarray, PairFeatures]:
-    """Calibrated probabilities (in `LABELS` order) and the pair's features."""
+    """Calibrated probabilities (in `LABELS` order) and the pair's features. A short text
+    is read by the cross reader and, when `paired`, the pair encoder too (averaged)."""
     features = pair_features(claim, claim_vector, sentences, sentence_vectors)
     if len(sentences) > SHORT_TEXT:
         return feature_model().probabilities(features.vector)[0], features
@@ -74,6 +90,8 @@ def read(
     probabilities = cross.cross_model().probabilities(
         vectors[0], cross.passage_tokens(vectors[1:]), features.vector[: len(SCALAR_FEATURES)]
     )
+    if not paired:
+        return probabilities, features
     encoded = _encoder_reads([claim], " ".join(sentences))[0]
     return (probabilities + encoded) / 2, features
 

@@ -361,8 +361,11 @@ def hedges_in(
     """The hedges that bear on the aligned clause: those inside it, or a conditional
     opening the sentence ("If confirmed, ..."); a modal the claim itself uses ("will") is
     the claim's own modality, not a hedge."""
-    own = lexical.find_cues(claim, (*CUES["modal"], "expected to", "plans to"))
+    own = lexical.find_cues(claim, (*CUES["modal"], *CUES["future"]))
     own_cues = {h.cue for h in own}
+    if own_cues & set(CUES["future"]):
+        # A claim about what will happen is stated by a text saying it is planned.
+        own_cues |= set(CUES["future"])
     opening = text.lstrip().lower()
     denied = [
         d for d in real_denials(text, lexical.find_cues(text, CUES["denial"])) if in_span(d, span)

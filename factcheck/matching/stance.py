@@ -139,19 +139,22 @@ def readings(
     sentences: Sequence[Span] | None = None,
     sentence_vectors: np.ndarray | None = None,
     claim_vector: np.ndarray | None = None,
+    paired: bool = True,
 ) -> list[StanceResult]:
     """Every passage of `text` that speaks to `claim`, each with its own stance, strongest
     first (decisive before `discusses`, then by confidence). A text quoting several people
     can support a claim in one sentence and deny it in another; the caller files each reading
     under whoever says it. An unrelated text gives one `unrelated` reading. Pass precomputed
-    sentences and vectors to screen one text against many claims without encoding it again."""
+    sentences and vectors to screen one text against many claims without encoding it again;
+    `paired=False` reads a short text with the cross reader alone (a claim beyond the
+    nearest `learned.SHORT_PAIRED`), and then no refutation is taken without a cue word."""
     spans = list(sentences) if sentences is not None else split_sentences(text)
     if sentence_vectors is None:
         sentence_vectors = embeddings.encode([s.text for s in spans])
     if claim_vector is None:
         claim_vector = embeddings.encode([claim.text])[0]
     probabilities, features = learned_read(
-        claim.text, claim_vector, [s.text for s in spans], sentence_vectors
+        claim.text, claim_vector, [s.text for s in spans], sentence_vectors, paired=paired
     )
     learned = _FROM_FNC[LABELS[int(probabilities.argmax())]]
     base: dict[str, Any] = {
@@ -162,6 +165,8 @@ def readings(
             for label, p in zip(LABELS, probabilities, strict=True)
         },
     }
+    if len(spans) <= SHORT_TEXT:
+        base["readers"] = "cross reader and pair encoder" if paired else "cross reader"
     if not spans:
         return [StanceResult(UNRELATED, float(probabilities.max()), Span(0, 0, ""), None, base)]
     weights = dict(claim.terms)
@@ -259,6 +264,7 @@ def readings(
             learned=learned if i == best_index else None,
             confidence=float(probabilities.max()),
             short=i == best_index and len(spans) <= SHORT_TEXT,
+            whole_text=text,
             states_claim=max(similarities) >= BLANKET_SIMILARITY,
             claimed=claimed,
             scope=scope,
@@ -267,9 +273,12 @@ def readings(
         )
         for i in chosen
     ]
-    if not _names_all(claim.text, text):
+    named, names = _names_in(claim.text, text)
+    if named == 0 or 2 * named < names:
         # A text that does not name whom or what the claim is about cannot contradict it:
-        # "Culkin is not dead" says nothing of another actor.
+        # "Culkin is not dead" says nothing of another actor. Even when both readers are
+        # sure: "report that a Florida town is under Ebola quarantine is false" names one
+        # of three names of a claim about Purdon, Texas, and refutes another story.
         results = [
             replace(
                 r,
@@ -290,9 +299,9 @@ def readings(
 
 
 @lru_cache(maxsize=20_000)
-def _names_all(claim: str, text: str) -> bool:
-    """Whether `text` names at least half of the names in the claim, by any word of each
-    ("Foley" for "James Wright Foley"; "Russia" for "Russian": the first five letters).
+def _names_in(claim: str, text: str) -> tuple[int, int]:
+    """How many of the claim's names `text` names, by any word of each ("Foley" for "James
+    Wright Foley"; "Russia" for "Russian": the first five letters), and how many it has.
     Months and weekdays are not names."""
     names = [
         parts
@@ -300,14 +309,14 @@ def _names_all(claim: str, text: str) -> bool:
         if (parts := [p for p in name.split() if len(p) >= 3 and p.title() not in NOT_NAMES])
     ]
     if not names:
-        return True
+        return 1, 1
     words = {w for name in lexical.entities(text) for w in name.split()}
     words |= set(lexical.tokens(text))
     stems = {w[:5] for w in words if len(w) >= 5}
     named = sum(
         any(p in words or (len(p) >= 5 and p[:5] in stems) for p in parts) for parts in names
     )
-    return named >= 1 and 2 * named >= len(names)
+    return named, len(names)
 
 
 def _read_passage(
@@ -320,6 +329,7 @@ def _read_passage(
     learned: str | None,
     confidence: float,
     short: bool,
+    whole_text: str,
     states_claim: bool,
     claimed: Quantity | None,
     scope: Scope | None,
@@ -406,12 +416,20 @@ def _read_passage(
         # A headline or a one-line statement: the calibrated classifier reads it whole,
         # with explicit denials and negations of the claim's proposition first.
         unsure_support = probs[SUPPORTS] < SHORT_HEDGE_OVERRIDE
-        if max(probs, key=lambda k: probs[k]) == CONTRADICTS and (
-            probs[CONTRADICTS] >= SHORT_CONTRADICTS_ALONE
+        top_stance = max(probs, key=lambda k: probs[k])
+        if (
+            top_stance == CONTRADICTS
+            and probs[CONTRADICTS] >= SHORT_CONTRADICTS_ALONE
+            and base.get("readers") == "cross reader and pair encoder"
         ):
             # Both readers, reading the pair whole, are sure it refutes the claim ("Update:
             # Not True", "was a prank"): no cue word is needed (names are still checked).
             return result(CONTRADICTS, "classifier, sure of a refutation")
+        if top_stance != SUPPORTS and _says_false(whole_text):
+            # The text's last word on the report is that it is false ("Apple reportedly
+            # plans to shut down Beats. Update: Not True"): the hedged report before it is
+            # what is refuted.
+            return result(CONTRADICTS, "says the report is false", 0.7)
         if hedges and unsure_support:
             return result(DISCUSSES, "hedged in the clause")
         if aligned or (negation is not None and event_claim):
@@ -426,7 +444,7 @@ def _read_passage(
         on_topic = not verbs or polarity.carries(verbs, polarity.lemmas(passage.text))
         if top == CONTRADICTS and probs[CONTRADICTS] >= SHORT_CONTRADICTS and negative and on_topic:
             return result(CONTRADICTS, "classifier, with a refutation in the text")
-        if top == SUPPORTS and not hedges:
+        if top == SUPPORTS and (not hedges or not unsure_support):
             if (
                 not event_claim
                 and weights
@@ -488,10 +506,46 @@ def _hedges_around(claim: ClaimSpec, text: str, position: int) -> list[str]:
     return []
 
 
+_VERDICT_FALSE = re.compile(
+    r"(?<!\bnot )(?<!n't )(?<!\bno )(?<!\bnever )(?<!\bnot a )\b(?:"
+    + "|".join(map(re.escape, lexical.CUES["verdict_false"]))
+    + r")\s*[.!]*\s*$",
+    re.IGNORECASE,
+)
+
+
+def _says_false(text: str) -> bool:
+    """Whether a sentence of `text` ends by calling what it reports false ("... Is False",
+    "Update: Not True", "a hoax"), not as a question."""
+    for sentence in re.split(r"(?<=[.!?])\s+", text.strip()):
+        found = _VERDICT_FALSE.search(sentence)
+        if found is not None and not sentence.rstrip().endswith("?"):
+            return True
+    return False
+
+
+_INTERROGATIVE = frozenset(lexical.CUES["interrogative"])
+_ASKING = re.compile(
+    r"\b(?:" + "|".join(map(re.escape, lexical.CUES["asking"])) + r")\b[^?]*?"
+    r"(?=\b(?:" + "|".join(map(re.escape, lexical.CUES["interrogative"])) + r")\b)",
+    re.IGNORECASE,
+)
+
+
 def _in_question(text: str, position: int) -> bool:
-    """Whether the sentence around `position` is a question ("Has Apple fixed it?")."""
+    """Whether `position` lies in a question ("Has Apple fixed it?", "Troops in Kursk?"). A
+    question someone is reported asking covers only itself: in "Teen wakes up during surgery
+    and asks doctors how it is going?" the waking up is stated."""
     end = re.search(r"[.!?](?=[\s\"'”’)]|$)", text[position:])
-    return end is not None and end.group() == "?"
+    if end is None or end.group() != "?":
+        return False
+    start = max(text.rfind(mark, 0, position) for mark in ".!?") + 1
+    sentence = text[start : position + end.end()]
+    first = re.match(r"[\s\"'“‘(]*([\w']+)", sentence)
+    if first is not None and first.group(1).lower() in _INTERROGATIVE:
+        return True
+    asked = _ASKING.search(sentence)
+    return asked is None or position >= start + asked.end()
 
 
 def _real_denials(text: str) -> list[lexical.CueHit]:

@@ -39,6 +39,15 @@ def _parts(keys: list[str], seed: int) -> dict[str, int]:
     }
 
 
+def held_back(args: argparse.Namespace, seed: int) -> set[str]:
+    """The training groups ("corpus:claim or headline") held back from every reader's
+    training for early stopping and calibration: a tenth of the train parts' groups of the
+    corpora `args` names, by a seeded shuffle. Every trainer and `bench/emergent_eval.py
+    --part held` use this one set, so what one reader was not trained on, none was."""
+    groups = {f"{name}:{e.group}" for name, part in _corpus(args, "train").items() for e in part}
+    return {g for g, which in _parts(sorted(groups), seed).items() if which == 1}
+
+
 def _corpus(args: argparse.Namespace, which: str) -> dict[str, list[Example]]:
     """Each corpus's examples of one part (devsets: split by claim, body and headline)."""
     found: dict[str, list[Example]] = {}
@@ -227,8 +236,8 @@ def main(argv: list[str] | None = None) -> None:
         groups += [f"{name}:{e.group}" for e in part] * repeat
         say(f"{name}: {len(part)} train pairs (x{repeat}), {len(dev_parts[name])} dev pairs")
     rows = _Rows(examples, say)
-    held = _parts(sorted(set(groups)), args.seed)
-    is_val = np.array([held[g] == 1 for g in groups])
+    held = held_back(args, args.seed)
+    is_val = np.array([g in held for g in groups])
     train, val = np.where(~is_val)[0], np.where(is_val)[0]
     mean = rows.scalars[train].mean(axis=0)
     std = rows.scalars[train].std(axis=0) + 1e-6

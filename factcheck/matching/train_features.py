@@ -23,7 +23,7 @@ from factcheck.matching.feature_model import MODEL_PATH, StanceModel
 from factcheck.matching.features import LABELS, SCALAR_FEATURES
 from factcheck.matching.fnc import Pair, build_features
 from factcheck.matching.metrics import score
-from factcheck.matching.train import _corpus, _parts, calibrate_logits, tune_bias_logits
+from factcheck.matching.train import _corpus, calibrate_logits, held_back, tune_bias_logits
 
 
 def _train_network(
@@ -158,8 +158,8 @@ def main(argv: list[str] | None = None) -> None:
     labels = np.array([LABELS.index(p.stance) for p in pairs])
     # Validation (early stopping, per-class bias, calibration): a tenth of the training
     # claims, by a seeded shuffle of the claims; dev parts are never touched here.
-    held = _parts(sorted(set(groups)), args.seed)
-    is_val = np.array([held[g] == 1 for g in groups])
+    held = held_back(args, args.seed)
+    is_val = np.array([g in held for g in groups])
     train, val = np.where(~is_val)[0], np.where(is_val)[0]
     print(f"{len(train)} training rows, {len(val)} validation rows", flush=True)
     model, val_f1 = _train_network(

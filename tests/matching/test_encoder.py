@@ -94,3 +94,33 @@ def test_the_frozen_layers_alone_give_what_the_whole_model_gives_at_that_depth()
         whole = bert(**batch, output_hidden_states=True).hidden_states[FROZEN_LAYERS]
     assert torch.equal(mask, batch["attention_mask"])
     assert torch.allclose(states, whole, atol=1e-4)
+
+
+def test_one_pass_gives_sentence_and_token_vectors() -> None:
+    texts = ["North Korea has sent troops to Russia.", "A hoax", "Apple will sell watches."]
+    vectors, tokens = embeddings.encode_with_tokens(texts)
+    np.testing.assert_allclose(vectors, embeddings.encode(texts), atol=1e-5)
+    for one, alone in zip(tokens, embeddings.token_vectors(texts), strict=True):
+        np.testing.assert_allclose(one, alone, atol=1e-5)
+    np.testing.assert_allclose(learned.embed_short(texts), vectors, atol=1e-5)
+
+
+def test_beyond_the_nearest_claims_the_cross_reader_reads_alone() -> None:
+    from factcheck.matching.stance import ClaimSpec, readings
+
+    claim, text = "Macaulay Culkin has died", "Macaulay Culkin death report is a hoax"
+    both = readings(ClaimSpec(text=claim), text)[0]
+    alone = readings(ClaimSpec(text=claim), text, paired=False)[0]
+    assert both.features["readers"] == "cross reader and pair encoder"
+    assert alone.features["readers"] == "cross reader"
+    vectors = embeddings.encode([text])
+    cross_only = learned.read(claim, embeddings.encode([claim])[0], [text], vectors, paired=False)
+    assert alone.features["classifier"]["contradicts"] == pytest.approx(
+        float(cross_only[0][DISAGREE]), abs=1e-3
+    )
+    # A refutation without a cue word needs both readers.
+    assert alone.features.get("rule") != "classifier, sure of a refutation"
+    # The pair encoder reads only the nearest claims of a batch.
+    learned.prepare_short([f"claim {i}" for i in range(learned.SHORT_PAIRED + 3)], [text])
+    assert ("claim 0", text) in learned._encoded
+    assert (f"claim {learned.SHORT_PAIRED}", text) not in learned._encoded

@@ -142,6 +142,15 @@ def test_a_modal_the_claim_itself_uses_is_not_a_hedge():
     assert _hedges("Apple sold 19 million watches in 2015.", "Apple will sell 19 million watches.")
 
 
+def test_a_claim_about_the_future_is_stated_by_a_plan():
+    claim = "The airline will close its Berlin base."
+    assert _hedges(claim, "The airline plans to close its Berlin base.") == []
+    assert _hedges(claim, "The airline is expected to close its Berlin base.") == []
+    # A claim about the past is not stated by a plan, and a forecast hedges either.
+    assert _hedges("The airline closed its Berlin base.", "The airline plans to close its base.")
+    assert _hedges(claim, "Analysts predicted the airline would close its Berlin base.")
+
+
 def test_a_share_of_something_else_is_not_compared():
     claim = ClaimSpec(
         text="Shares of the carmaker fell about 11% on Monday.", as_of=date(2024, 3, 4)

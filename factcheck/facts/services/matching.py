@@ -151,7 +151,9 @@ def text_match(*, text: str, published: date | None = None, limit: int = 20) -> 
     spans = split_sentences(text)
     if not spans:
         return []
-    vectors = embeddings.encode([s.text for s in spans])
+    texts = [s.text for s in spans]
+    # A short text's token vectors (the cross reader's input) come from the same pass.
+    vectors = learned.embed_short(texts) if len(spans) <= SHORT_TEXT else embeddings.encode(texts)
     return text_screen(text=text, spans=spans, vectors=vectors, published=published)[:limit]
 
 
@@ -169,10 +171,14 @@ def text_screen(
         for claim, vector in zip(missing, fresh, strict=True):
             claim.embedding = vector
     claim_vectors = np.stack([np.asarray(c.embedding, dtype=np.float32) for c in claims])
-    # Claims no sentence comes near are unrelated; assessing them would only cost time.
-    near = (vectors @ claim_vectors.T).max(axis=0) >= MIN_SIMILARITY
-    claims = [c for c, keep in zip(claims, near, strict=True) if keep]
-    claim_vectors = claim_vectors[near]
+    # Nearest first; claims no sentence comes near are unrelated, and assessing them would
+    # only cost time.
+    similarity = (vectors @ claim_vectors.T).max(axis=0)
+    order = [
+        int(i) for i in np.argsort(-similarity, kind="stable") if similarity[i] >= MIN_SIMILARITY
+    ]
+    claims = [claims[i] for i in order]
+    claim_vectors = claim_vectors[order]
     if not claims:
         return []
     terms = lexical.distinctive_terms([c.text for c in claims])
@@ -183,7 +189,9 @@ def text_screen(
     attributions = find_attributions(text, index)
     speakers = speakers_named(attributions)
     matches = []
-    for claim, vector, weights in zip(claims, claim_vectors, terms, strict=True):
+    for nearness, (claim, vector, weights) in enumerate(
+        zip(claims, claim_vectors, terms, strict=True)
+    ):
         spec = replace(claim_spec(claim), terms=tuple(sorted(weights.items())))
         results = readings(
             spec,
@@ -192,6 +200,7 @@ def text_screen(
             sentences=spans,
             sentence_vectors=vectors,
             claim_vector=vector,
+            paired=nearness < learned.SHORT_PAIRED,
         )
         matches += matches_by_speaker(claim, results, attributions, speakers)
     rank = {"contradicts": 0, "supports": 1, "discusses": 2}
