@@ -357,8 +357,10 @@ def _in_a_name(text: str, start: int, end: int, value: float) -> bool:
     capitalised = word[0].isupper() and word.lower() not in _STOP and word.lower() not in _FILLERS
     if not (camel or capitalised):
         return False
+    if camel:
+        return True  # "iOS 8 deletes files", "iPhone 6 bends": a version, whatever follows
     opens_sentence = mark is None or mark in ".!?:;\"“‘'(–—-"
-    if opens_sentence and not camel:
+    if opens_sentence:
         return False
     following = re.match(r"\s+([A-Za-z]+)", text[end:])
     return following is None or following.group(1)[0].isupper() or following.group(1) in _STOP

@@ -123,6 +123,8 @@ def test_it_normalises_the_counted_noun(text: str, unit: str) -> None:
         "Apple added reinforcement to its iPhone 6 Plus",
         "a software update for Windows 10 in July",
         "the crash of a Boeing 737 in March",
+        "New iOS 8 bug can delete all of your documents",
+        "The iPhone 6 bends in pockets",
     ],
 )
 def test_it_does_not_read_dates_years_ages_or_names(text: str) -> None:
