@@ -19,6 +19,7 @@ from factcheck.facts.models import (
     CheckRunState,
     Claim,
     ClaimStatus,
+    DeliveryState,
     Evidence,
     EvidenceMethod,
     Feed,
@@ -34,6 +35,7 @@ from factcheck.facts.models import (
     Stance,
     StatusBasis,
     Verdict,
+    WebhookDelivery,
 )
 
 
@@ -250,3 +252,11 @@ class CheckRunFilter(FilterSet):
     class Meta:
         model = CheckRun
         fields = ["kind", "state", "claim", "source", "feed"]
+
+
+class WebhookDeliveryFilter(FilterSet):
+    state = filters.MultipleChoiceFilter(choices=DeliveryState.choices)
+
+    class Meta:
+        model = WebhookDelivery
+        fields = ["state", "subscription"]

@@ -30,6 +30,14 @@ class RolePermission(BasePermission):
         return roles.has_role(request.user, needed)
 
 
+class SignedIn(BasePermission):
+    """Reads and writes by a signed-in user with a role only: for what belongs to its owner."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and roles.user_role(user) is not None)
+
+
 def acting_user(request: Any) -> User:
     """The signed-in user behind a write (RolePermission has let only those through)."""
     user = request.user

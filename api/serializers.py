@@ -28,6 +28,8 @@ from factcheck.facts.models import (
     Stance,
     StatusBasis,
     Verdict,
+    WebhookDelivery,
+    WebhookSubscription,
 )
 from factcheck.facts.selectors import (
     ChangeCursor,
@@ -813,8 +815,16 @@ class ChangeQuerySerializer(serializers.Serializer):
         help_text="Event types, comma-separated: " + ", ".join(t.value for t in EventType),
     )
     tag = serializers.CharField(required=False, default="", allow_blank=True)
-    claim = serializers.IntegerField(required=False, default=None, min_value=1)
+    claim = serializers.IntegerField(required=False, default=None, min_value=1, max_value=2**63 - 1)
     limit = serializers.IntegerField(required=False, default=100, min_value=1, max_value=500)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        blank = [name for name in ("claim", "limit") if self.initial_data.get(name) == ""]
+        if blank:
+            raise serializers.ValidationError(
+                {name: ["Give a whole number, or leave it out."] for name in blank}
+            )
+        return attrs
 
     def validate_after(self, value: str) -> ChangeCursor | None:
         if not value:
@@ -861,3 +871,57 @@ class ChangePageSerializer(serializers.Serializer):
         "yet); null only when the stream is empty and no cursor was given.",
     )
     has_more = serializers.BooleanField()
+
+
+class WebhookSerializer(ModelSerializer):
+    url = serializers.URLField(max_length=2000, help_text="Where deliveries are POSTed")
+    event_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=EventType.choices),
+        required=False,
+        default=list,
+        help_text="The event types to deliver; empty: all of them",
+    )
+    tag = StrictCharField(
+        max_length=50,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Only events on claims with this tag",
+    )
+    secret = serializers.CharField(
+        read_only=True,
+        help_text="Verify each delivery's `webhook-signature` with it (Standard Webhooks)",
+    )
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["id", "url", "event_types", "tag", "active", "secret", "created_at"]
+        read_only_fields = ["created_at"]
+
+
+class WebhookDeliverySerializer(ModelSerializer):
+    type = serializers.CharField(source="event.type", read_only=True)
+    log = serializers.ListField(
+        child=serializers.DictField(),
+        read_only=True,
+        help_text="The last attempts: attempt, at, status_code, latency_ms, error",
+    )
+
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "subscription",
+            "event",
+            "type",
+            "state",
+            "attempts",
+            "next_attempt_at",
+            "status_code",
+            "latency_ms",
+            "error",
+            "log",
+            "created_at",
+            "delivered_at",
+        ]
+        read_only_fields = fields

@@ -12,6 +12,8 @@ router.register("evidence", views.EvidenceViewSet, basename="evidence")
 router.register("review-queue", views.ReviewQueueViewSet, basename="review-queue")
 router.register("verdicts", views.VerdictViewSet, basename="verdict")
 router.register("feeds", views.FeedViewSet, basename="feed")
+router.register("webhooks", views.WebhookViewSet, basename="webhook")
+router.register("webhook-deliveries", views.WebhookDeliveryViewSet, basename="webhook-delivery")
 router.register("check-runs", views.CheckRunViewSet, basename="check-run")
 
 urlpatterns = [

@@ -22,10 +22,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import filters, serializers
-from api.permissions import acting_user
+from api.permissions import SignedIn, acting_user
 from factcheck.facts import roles, selectors
 from factcheck.facts.claimreview import claim_review_jsonld
-from factcheck.facts.models import Evidence, Outlet, Speaker
+from factcheck.facts.models import (
+    Evidence,
+    Outlet,
+    Speaker,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 from factcheck.facts.pages import verdict_page_url
 from factcheck.facts.services.claims import claim_create, claim_request_recheck, claim_update
 from factcheck.facts.services.evidence import evidence_create, evidence_review
@@ -34,6 +40,7 @@ from factcheck.facts.services.matching import match_as_dict, text_match
 from factcheck.facts.services.sources import source_create, source_retry
 from factcheck.facts.services.speakers import speaker_save
 from factcheck.facts.services.verdicts import verdict_create
+from factcheck.facts.services.webhooks import webhook_create, webhook_replay, webhook_update
 from factcheck.facts.versions import claim_etag, evidence_etag
 
 IF_MATCH = OpenApiParameter(
@@ -369,6 +376,67 @@ class FeedViewSet(viewsets.ModelViewSet):
         """The feed's entries, newest first: the source each became, or why it did not."""
         page = self.paginate_queryset(selectors.feed_entries(feed=self.get_object()))
         return self.get_paginated_response(serializers.FeedEntrySerializer(page, many=True).data)
+
+
+class WebhookViewSet(viewsets.ModelViewSet):
+    """Your webhooks: events (all, or the types you name; on claims with a tag, if you give
+    one) POSTed to your URL as they happen, signed by the Standard Webhooks convention with
+    the subscription's `secret`, retried with exponential back-off. Each token owner sees and
+    changes only its own."""
+
+    serializer_class = serializers.WebhookSerializer
+    permission_classes = [SignedIn]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    ordering_fields = ["created_at"]
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
+            return WebhookSubscription.objects.none()
+        return selectors.webhook_list(owner=acting_user(self.request))
+
+    def perform_create(self, serializer: Any) -> None:
+        serializer.instance = webhook_create(
+            owner=acting_user(self.request), **serializer.validated_data
+        )
+
+    def perform_update(self, serializer: Any) -> None:
+        serializer.instance = webhook_update(
+            subscription=serializer.instance, **serializer.validated_data
+        )
+
+    @extend_schema(responses=serializers.WebhookDeliverySerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], ordering_fields=[])
+    def deliveries(self, request: Request, pk: str | None = None) -> Response:
+        """The subscription's deliveries, newest first, with their attempts."""
+        rows = selectors.webhook_deliveries(subscription=self.get_object())
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(
+            serializers.WebhookDeliverySerializer(page, many=True).data
+        )
+
+
+class WebhookDeliveryViewSet(viewsets.ReadOnlyModelViewSet):
+    """Deliveries to your webhooks: state (`queued`, `delivered`, `failed`), attempts, the last
+    status code and latency, and a log of attempts; `replay/` sends one again."""
+
+    serializer_class = serializers.WebhookDeliverySerializer
+    permission_classes = [SignedIn]
+    filterset_class = filters.WebhookDeliveryFilter
+    ordering_fields = ["created_at"]
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return WebhookDelivery.objects.none()
+        return selectors.webhook_deliveries(owner=acting_user(self.request))
+
+    @extend_schema(request=None, responses={202: serializers.WebhookDeliverySerializer})
+    @action(detail=True, methods=["post"])
+    def replay(self, request: Request, pk: str | None = None) -> Response:
+        """Send the delivery again now, with the same webhook-id (the receiver can tell)."""
+        delivery = webhook_replay(delivery=self.get_object())
+        return Response(
+            serializers.WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED
+        )
 
 
 class CheckRunViewSet(viewsets.ReadOnlyModelViewSet):

@@ -224,6 +224,8 @@ FACTCHECK_AUTO_CONTRADICT_FLOOR = env_float(
 )
 # A feed poll reads at most this many entries (the newest, as the feed lists them).
 FACTCHECK_FEED_MAX_ENTRIES = env_int("FACTCHECK_FEED_MAX_ENTRIES", 200, minimum=1)
+FACTCHECK_WEBHOOK_TIMEOUT = env_int("FACTCHECK_WEBHOOK_TIMEOUT", 10, minimum=1)
+FACTCHECK_WEBHOOK_MAX_ATTEMPTS = env_int("FACTCHECK_WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
 FACTCHECK_RETRY_WINDOW_SECONDS = env_int("FACTCHECK_RETRY_WINDOW_SECONDS", 120, minimum=0)
 CELERY_BEAT_SCHEDULE = {
     "reconcile-jobs": {
@@ -233,6 +235,10 @@ CELERY_BEAT_SCHEDULE = {
     "recheck-stale-claims": {
         "task": "factcheck.facts.tasks.sweep_stale_claims",
         "schedule": timedelta(minutes=env_int("FACTCHECK_SWEEP_MINUTES", 15, minimum=1)),
+    },
+    "deliver-due-webhooks": {
+        "task": "factcheck.facts.tasks.deliver_due_webhooks",
+        "schedule": timedelta(seconds=env_int("FACTCHECK_WEBHOOK_SCHEDULE_SECONDS", 30, minimum=5)),
     },
     "poll-due-feeds": {
         "task": "factcheck.facts.tasks.poll_due_feeds",
@@ -333,6 +339,8 @@ SPECTACULAR_SETTINGS = {
         "StatusBasisEnum": "factcheck.facts.models.StatusBasis",
         "ReviewPriorityEnum": "factcheck.facts.models.ReviewPriority",
         "ReviewStateEnum": "factcheck.facts.models.ReviewState",
+        "EventTypeEnum": "factcheck.facts.models.EventType",
+        "DeliveryStateEnum": "factcheck.facts.models.DeliveryState",
     },
 }
 

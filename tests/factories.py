@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from django.contrib.auth.models import User
+
 from factcheck.facts.models import (
     Claim,
     Evidence,
@@ -81,3 +83,7 @@ def evidence(
     )
     claim_recompute_status(claim_id=claim.pk, trigger="evidence")
     return made
+
+
+def user(username: str) -> User:
+    return User.objects.create(username=username)

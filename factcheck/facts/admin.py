@@ -29,6 +29,8 @@ from factcheck.facts.models import (
     Speaker,
     Stance,
     Verdict,
+    WebhookDelivery,
+    WebhookSubscription,
 )
 from factcheck.facts.selectors import evidence_suggested_q
 from factcheck.facts.services.claims import claim_create, claim_request_recheck, claim_update
@@ -37,6 +39,7 @@ from factcheck.facts.services.feeds import feed_create, feed_queue_poll, feed_up
 from factcheck.facts.services.sources import source_retry
 from factcheck.facts.services.speakers import speaker_save
 from factcheck.facts.services.verdicts import verdict_create
+from factcheck.facts.services.webhooks import webhook_replay
 
 ENTRY_FIELDS = ("title", "url", "published_at", "source", "error", "created_at")
 FEED_STATE = ["next_poll_at", "last_polled_at", "last_success_at", "failures", "last_error"]
@@ -648,6 +651,44 @@ class EventAdmin(ReadOnlyAdmin):
     list_select_related = ["claim", "source"]
     search_fields = ["claim__text"]
     ordering = ["-id"]
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(admin.ModelAdmin):
+    """Token owners' webhooks; they are made through the API (the secret is shown there)."""
+
+    list_display = ["id", "url", "owner", "event_types", "tag", "active", "created_at"]
+    list_filter = ["active"]
+    list_select_related = ["owner"]
+    fields = ["owner", "url", "event_types", "tag", "active", "created_at"]
+    readonly_fields = ["owner", "url", "event_types", "tag", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    list_display = [
+        "id",
+        "event",
+        "subscription",
+        "state",
+        "attempts",
+        "status_code",
+        "latency_ms",
+        "next_attempt_at",
+        "error",
+    ]
+    list_filter = ["state"]
+    list_select_related = ["event", "subscription"]
+    actions = ["replay"]
+
+    @admin.action(description="Send the selected deliveries again now")
+    def replay(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
+        for delivery in queryset:
+            webhook_replay(delivery=delivery)
+        self.message_user(request, f"Queued {queryset.count()} delivery(ies) again.")
 
 
 @admin.register(CheckRun)

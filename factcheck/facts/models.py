@@ -743,3 +743,71 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} #{self.pk}"
+
+
+class WebhookSubscription(models.Model):
+    """Where to tell a token owner of events: a URL, the event types (none: all), an
+    optional claim tag, and the secret its deliveries are signed with (Standard Webhooks)."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhooks"
+    )
+    url = models.URLField(max_length=2000)
+    event_types = ArrayField(
+        models.CharField(max_length=32, choices=EventType.choices), default=list, blank=True
+    )
+    tag = models.CharField(max_length=50, blank=True)
+    secret = models.CharField(max_length=100, editable=False)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class DeliveryState(models.TextChoices):
+    QUEUED = "queued"  # waiting for its next attempt (next_attempt_at)
+    DELIVERED = "delivered"
+    FAILED = "failed"  # gave up after the last attempt; can be replayed
+
+
+class WebhookDelivery(models.Model):
+    """One event sent to one subscription: created with the event (same transaction), sent
+    by a worker, retried with exponential back-off; each attempt is logged."""
+
+    subscription = models.ForeignKey(
+        WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="deliveries")
+    state = models.CharField(
+        max_length=10, choices=DeliveryState.choices, default=DeliveryState.QUEUED
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    status_code = models.PositiveIntegerField(null=True, blank=True)
+    latency_ms = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    log = models.JSONField(default=list, blank=True)  # the last attempts, newest last
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "event"], name="webhook_delivery_once_per_event"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(state="queued"),
+                name="webhook_delivery_due_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} -> {self.subscription} ({self.state})"

@@ -43,6 +43,8 @@ from factcheck.facts.models import (
     Stance,
     StatusBasis,
     Verdict,
+    WebhookDelivery,
+    WebhookSubscription,
 )
 
 
@@ -327,7 +329,7 @@ class ChangeCursor:
             transaction_id, event_id = (int(part) for part in raw.split("."))
         except (ValueError, UnicodeDecodeError) as exc:
             raise ValueError("not a cursor of this stream") from exc
-        if transaction_id < 0 or event_id < 0:
+        if not (0 <= transaction_id < 2**63 and 0 <= event_id < 2**63):
             raise ValueError("not a cursor of this stream")
         return cls(transaction_id, event_id)
 
@@ -370,3 +372,18 @@ def change_list(
         rows = rows.filter(claim_id=claim_id)
     page = list(rows.order_by("transaction_id", "id")[: limit + 1])
     return page[:limit], len(page) > limit
+
+
+def webhook_list(*, owner: Any) -> QuerySet[WebhookSubscription]:
+    return WebhookSubscription.objects.filter(owner=owner).order_by("-created_at", "-id")
+
+
+def webhook_deliveries(
+    *, owner: Any = None, subscription: WebhookSubscription | None = None
+) -> QuerySet[WebhookDelivery]:
+    rows = WebhookDelivery.objects.select_related("event").order_by("-created_at", "-id")
+    if subscription is not None:
+        rows = rows.filter(subscription=subscription)
+    if owner is not None:
+        rows = rows.filter(subscription__owner=owner)
+    return rows

@@ -25,6 +25,8 @@ from factcheck.facts.services.fetch import TransientFetchError
 from factcheck.facts.services.jobs import broker_errors, job_requeue, jobs_reconcile
 from factcheck.facts.services.sources import source_ingest as source_ingest_service
 from factcheck.facts.services.sweeps import sweep_stale_claims as sweep_service
+from factcheck.facts.services.webhooks import webhook_deliver as webhook_deliver_service
+from factcheck.facts.services.webhooks import webhooks_due, webhooks_send
 
 logger = logging.getLogger(__name__)
 
@@ -150,3 +152,16 @@ def feed_poll(self: Any, check_run_id: int) -> None:
 def poll_due_feeds(self: Any) -> None:
     """Beat, every minute: queue a poll of each feed whose time has come."""
     feeds_queue_due()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def webhook_deliver(delivery_id: int) -> str:
+    """One attempt at a webhook delivery (its own retries are scheduled on the row, not by
+    Celery: a receiver that is down holds no worker)."""
+    return webhook_deliver_service(delivery_id=delivery_id)
+
+
+@shared_task(**TASK_OPTIONS)
+def deliver_due_webhooks(self: Any) -> None:
+    """Beat: send each webhook delivery whose next attempt has come to a worker."""
+    webhooks_send(webhooks_due())

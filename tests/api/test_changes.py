@@ -125,6 +125,10 @@ def test_bad_queries_are_refused_with_the_reason(reader_client) -> None:
         ("limit=0", "limit"),
         ("limit=501", "limit"),
         ("claim=x", "claim"),
+        ("claim=", "claim"),
+        ("limit=", "limit"),
+        ("claim=99999999999999999999", "claim"),
+        ("after=OTk5OTk5OTk5OTk5OTk5OTk5OTkuMQ", "after"),  # "99999999999999999999.1"
     ):
         response = reader_client.get(f"/api/v1/changes/?{query}")
         assert response.status_code == 400, query

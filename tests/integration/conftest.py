@@ -96,3 +96,12 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2):  # type: 
             return value
         time.sleep(interval)
     raise AssertionError(f"not true within {timeout} s")
+
+
+@pytest.fixture
+def fetching_worker(transactional_db: None, tmp_path: Path) -> Iterator[object]:
+    """A worker that may reach the test's own servers on loopback (pages, feeds, webhook
+    receivers)."""
+    process = start_worker(tmp_path, "--pool=solo", env={"FACTCHECK_FETCH_ALLOW_PRIVATE": "1"})
+    yield process
+    stop_worker(process)

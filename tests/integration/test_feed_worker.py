@@ -3,24 +3,14 @@ local HTTP server -> its entries become sources -> the worker fetches and reads 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from factcheck.facts.models import CheckRun, Source
 from tests.facts.test_feeds import Site, _item
 from tests.facts.test_feeds import site as site
-from tests.integration.conftest import start_worker, stop_worker, wait_for
+from tests.integration.conftest import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def fetching_worker(transactional_db: None, tmp_path: Path) -> Iterator[object]:
-    process = start_worker(tmp_path, "--pool=solo", env={"FACTCHECK_FETCH_ALLOW_PRIVATE": "1"})
-    yield process
-    stop_worker(process)
 
 
 def test_a_polled_feed_brings_in_its_articles(site: Site, fetching_worker, editor_client) -> None:

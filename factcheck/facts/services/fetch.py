@@ -17,6 +17,8 @@ import socket
 import ssl
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import Message
@@ -210,22 +212,29 @@ def _bounded_download(
     """`_download` within the fetch's one deadline, its failures as FetchError (the page
     is wrong) or TransientFetchError (try later)."""
     seconds = settings.FACTCHECK_FETCH_TIMEOUT
-    with _Deadline(seconds) as deadline:
-        try:
-            found = _download(url, deadline, accepted=accepted, conditions=conditions)
-        except FetchError:
-            raise
-        except ssl.SSLCertVerificationError as exc:
-            raise FetchError(f"the certificate of {url} is not valid: {exc}") from None
-        except (OSError, http.client.HTTPException) as exc:
-            if deadline.expired:
-                raise TransientFetchError(
-                    f"fetching {url} took longer than {seconds} s (connection and all reads)"
-                ) from None
-            raise TransientFetchError(f"cannot reach {url}: {exc}") from None
+    with _Deadline(seconds) as deadline, _network_errors(url, deadline, seconds):
+        found = _download(url, deadline, accepted=accepted, conditions=conditions)
     if deadline.expired:
         raise TransientFetchError(f"fetching {url} took longer than {seconds} s")
     return found
+
+
+@contextmanager
+def _network_errors(url: str, deadline: _Deadline, seconds: float) -> Iterator[None]:
+    """The network's failures as FetchError (the address or certificate is wrong) or
+    TransientFetchError (time out, refused, reset: try later)."""
+    try:
+        yield
+    except FetchError:
+        raise
+    except ssl.SSLCertVerificationError as exc:
+        raise FetchError(f"the certificate of {url} is not valid: {exc}") from None
+    except (OSError, http.client.HTTPException) as exc:
+        if deadline.expired:
+            raise TransientFetchError(
+                f"{url} took longer than {seconds} s (connection and all reads)"
+            ) from None
+        raise TransientFetchError(f"cannot reach {url}: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -294,3 +303,30 @@ def url_fetch(*, url: str) -> FetchedPage:
         title=(meta.title or "") if meta else "",
         published_at=published,
     )
+
+
+def webhook_post(*, url: str, body: bytes, headers: dict[str, str]) -> int:
+    """POST a webhook delivery under the same guard as fetching (checked, pinned address;
+    one deadline, FACTCHECK_WEBHOOK_TIMEOUT seconds; redirects are not followed). Returns
+    the status; raises FetchError when the receiver cannot be reached (TransientFetchError
+    for a time-out or a refused connection)."""
+    seconds = settings.FACTCHECK_WEBHOOK_TIMEOUT
+    with _Deadline(seconds) as deadline, _network_errors(url, deadline, seconds):
+        target = _resolve(url)
+        connection = _PinnedConnection(target, deadline)
+        try:
+            connection.request(
+                "POST",
+                target.path,
+                body=body,
+                headers={
+                    "User-Agent": "factcheck/1.0 (webhooks)",
+                    "Content-Type": "application/json",
+                    **headers,
+                },
+            )
+            response = connection.getresponse()
+            response.read(_CHUNK)  # a little of the answer; the status is what counts
+            return response.status
+        finally:
+            connection.close()
