@@ -39,6 +39,35 @@ def _parts(keys: list[str], seed: int) -> dict[str, int]:
     }
 
 
+SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
+
+def corpus_parser(description: str, out: Path) -> argparse.ArgumentParser:
+    """The arguments every trainer takes: the three corpora (all three define the held-back
+    set, whichever a trainer reads), where the weights go, and the split's seed."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--fnc", type=Path, default=SHARED_DATA / "fnc1", help="FNC-1 folder")
+    parser.add_argument("--arc", type=Path, default=SHARED_DATA / "arc", help="ARC folder")
+    parser.add_argument(
+        "--emergent",
+        type=Path,
+        default=SHARED_DATA / "emergent" / "emergent-train.csv",
+        help="Emergent train CSV",
+    )
+    parser.add_argument("--out", type=Path, default=out)
+    parser.add_argument("--seed", type=int, default=13)
+    return parser
+
+
+def corpus_args(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.Namespace:
+    """Parsed arguments; a corpus path that does not exist stops the command."""
+    args = parser.parse_args(argv)
+    for name in ("fnc", "arc", "emergent"):
+        if not getattr(args, name).exists():
+            raise SystemExit(f"--{name}: {getattr(args, name)} does not exist")
+    return args
+
+
 def held_back(args: argparse.Namespace, seed: int) -> set[str]:
     """The training groups ("corpus:claim or headline") held back from every reader's
     training for early stopping and calibration: a tenth of the train parts' groups of the
@@ -208,19 +237,10 @@ def _logits(net, rows: _Rows, index: np.ndarray, mean, std) -> np.ndarray:
 def main(argv: list[str] | None = None) -> None:
     import torch
 
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    shared = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-    parser.add_argument("--fnc", type=Path, default=shared / "fnc1")
-    parser.add_argument("--arc", type=Path, default=shared / "arc")
-    parser.add_argument("--emergent", type=Path, default=shared / "emergent" / "emergent-train.csv")
-    parser.add_argument("--out", type=Path, default=cross.MODEL_PATH)
-    parser.add_argument("--seed", type=int, default=13)
+    parser = corpus_parser(__doc__.split("\n")[0], cross.MODEL_PATH)
     parser.add_argument("--epochs", type=int, default=12)
     parser.add_argument("--emergent-weight", type=int, default=3)
-    args = parser.parse_args(argv)
-    for name in ("fnc", "arc", "emergent"):
-        if not getattr(args, name).exists():
-            raise SystemExit(f"--{name}: {getattr(args, name)} does not exist")
+    args = corpus_args(parser, argv)
     started = time.time()
 
     def say(message: str) -> None:

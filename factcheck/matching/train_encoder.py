@@ -15,7 +15,6 @@ once (cached) and the epochs train the top layers only. About 6 minutes on two c
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import time
@@ -27,7 +26,7 @@ from factcheck.matching import cross, devsets, embeddings, encoder
 from factcheck.matching.features import LABELS
 from factcheck.matching.metrics import score
 from factcheck.matching.passages import split_sentences
-from factcheck.matching.train import calibrate_logits, held_back
+from factcheck.matching.train import calibrate_logits, corpus_args, corpus_parser, held_back
 
 Pair = tuple[str, str, str]  # claim, text, label
 
@@ -98,20 +97,11 @@ def _logits(network, states: list) -> np.ndarray:  # type: ignore[no-untyped-def
 def main(argv: list[str] | None = None) -> None:
     import torch
 
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    shared = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-    parser.add_argument("--fnc", type=Path, default=shared / "fnc1")
-    parser.add_argument("--arc", type=Path, default=shared / "arc", help="(for the held-back set)")
-    parser.add_argument("--emergent", type=Path, default=shared / "emergent" / "emergent-train.csv")
-    parser.add_argument("--out", type=Path, default=encoder.MODEL_PATH)
-    parser.add_argument("--seed", type=int, default=13)
+    parser = corpus_parser(__doc__.split("\n")[0], encoder.MODEL_PATH)
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--fnc-pairs", type=int, default=1500)
     parser.add_argument("--lr", type=float, default=4e-5)
-    args = parser.parse_args(argv)
-    for name in ("fnc", "arc", "emergent"):
-        if not getattr(args, name).exists():
-            raise SystemExit(f"--{name}: {getattr(args, name)} does not exist")
+    args = corpus_args(parser, argv)
     started = time.time()
 
     def say(message: str) -> None:

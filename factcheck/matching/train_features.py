@@ -11,10 +11,8 @@ and their scores go into the file's metadata and docs/engine.md.
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
-from pathlib import Path
 
 import numpy as np
 
@@ -23,7 +21,14 @@ from factcheck.matching.feature_model import MODEL_PATH, StanceModel
 from factcheck.matching.features import LABELS, SCALAR_FEATURES
 from factcheck.matching.fnc import Pair, build_features
 from factcheck.matching.metrics import score
-from factcheck.matching.train import _corpus, calibrate_logits, held_back, tune_bias_logits
+from factcheck.matching.train import (
+    _corpus,
+    calibrate_logits,
+    corpus_args,
+    corpus_parser,
+    held_back,
+    tune_bias_logits,
+)
 
 
 def _train_network(
@@ -114,28 +119,13 @@ def _as_pairs(name: str, examples: list[Example]) -> tuple[list[Pair], dict[str,
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    shared = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-    parser.add_argument("--fnc", type=Path, default=shared / "fnc1", help="FNC-1 folder")
-    parser.add_argument("--arc", type=Path, default=shared / "arc", help="ARC folder")
-    parser.add_argument(
-        "--emergent",
-        type=Path,
-        default=shared / "emergent" / "emergent-train.csv",
-        help="Emergent train CSV",
-    )
-    parser.add_argument("--out", type=Path, default=MODEL_PATH)
-    parser.add_argument("--seed", type=int, default=13)
+    parser = corpus_parser(__doc__.split("\n")[0], MODEL_PATH)
     parser.add_argument("--epochs", type=int, default=40)
     parser.add_argument("--hidden", type=int, default=128)
     parser.add_argument(
         "--emergent-weight", type=int, default=3, help="times each Emergent pair is repeated"
     )
-    args = parser.parse_args(argv)
-    for name in ("fnc", "arc", "emergent"):
-        path = getattr(args, name)
-        if path is not None and not path.exists():
-            raise SystemExit(f"--{name}: {path} does not exist")
+    args = corpus_args(parser, argv)
 
     started = time.time()
     train_parts = _corpus(args, "train")
