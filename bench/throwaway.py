@@ -30,16 +30,26 @@ def _admin_sql(sql: str) -> None:
 
 
 @contextmanager
-def throwaway_database(name: str) -> Iterator[None]:
+def throwaway_database(name: str, *, keep: bool = False) -> Iterator[None]:
     """Create database `name` (dropping any left from an earlier run), point Django at it,
-    and drop it afterwards."""
+    and drop it afterwards. With `keep`, a database left by an earlier run is used as it is
+    and kept afterwards (for repeated runs of a benchmark whose loading is slow)."""
+    import psycopg
+
     os.environ["DATABASE_URL"] = f"{_SERVER}/{name}"
-    _admin_sql(f"DROP DATABASE IF EXISTS {name}")
-    _admin_sql(f"CREATE DATABASE {name}")
+    if keep:
+        try:
+            psycopg.connect(os.environ["DATABASE_URL"]).close()
+        except psycopg.OperationalError:
+            _admin_sql(f"CREATE DATABASE {name}")
+    else:
+        _admin_sql(f"DROP DATABASE IF EXISTS {name}")
+        _admin_sql(f"CREATE DATABASE {name}")
     try:
         yield
     finally:
         from django.db import connections
 
         connections.close_all()
-        _admin_sql(f"DROP DATABASE IF EXISTS {name}")
+        if not keep:
+            _admin_sql(f"DROP DATABASE IF EXISTS {name}")

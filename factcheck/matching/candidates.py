@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -50,6 +51,18 @@ def nearest_claims(
     return top, best[top], best_sentence[top]
 
 
+@dataclass(frozen=True)
+class Shortlisted:
+    """A claim found near one sentence of a text, as a similarity search returns it. A claim
+    near several sentences is shortlisted once for each."""
+
+    claim: int  # the caller's key for the claim
+    text: str
+    similarity: float  # cosine similarity to the sentence
+    sentence: int
+    unit: str = ""  # what the claim's figure counts, if it has one
+
+
 def rank(
     sentences: Sequence[str],
     sentence_vectors: np.ndarray,
@@ -60,34 +73,75 @@ def rank(
     k: int = 20,
     shortlist: int = 100,
 ) -> list[Candidate]:
-    """The best `k` claims for a text, re-ranked from a `shortlist` of nearest by meaning."""
+    """The best `k` claims for a text, re-ranked from a `shortlist` of nearest by meaning
+    (an exact search, each claim against its nearest sentence; the service's search runs in
+    the database's index, per sentence)."""
     top, similarities, best_sentences = nearest_claims(sentence_vectors, claim_vectors, shortlist)
+    found = [
+        Shortlisted(
+            int(claim),
+            claims[claim],
+            float(similarity),
+            int(sentence),
+            _unit_of(claim_figures[claim] if claim_figures is not None else None),
+        )
+        for claim, similarity, sentence in zip(top, similarities, best_sentences, strict=True)
+    ]
+    return rerank(sentences, found, k=k)
+
+
+def rerank(
+    sentences: Sequence[str], shortlisted: Sequence[Shortlisted], *, k: int
+) -> list[Candidate]:
+    """The best `k` claims of the shortlist, each once. Every (claim, sentence) pair is
+    scored by meaning, words, names and figure; then the claims are taken in turns by
+    sentence: every sentence's best claim, then every sentence's second best, and so on;
+    the chosen come best first. Among many claims close in meaning (the same story told with
+    other figures, places or names) the one whose words and names the sentence carries
+    comes first, and twenty such near-duplicates of one sentence's claim cannot crowd out
+    the claim another sentence states."""
     units_by_sentence = [{q.unit for q in extract_quantities(s) if q.unit} for s in sentences]
     text_entities = lexical.entities(" ".join(sentences))
-    out = []
-    for claim, similarity, sentence in zip(top, similarities, best_sentences, strict=True):
-        overlap = lexical.overlap(claims[claim], sentences[sentence])
-        figure = claim_figures[claim] if claim_figures is not None else None
-        shares = bool(figure and figure.unit in units_by_sentence[sentence])
-        named = lexical.entities(claims[claim])
-        shared = tuple(sorted(named & text_entities))
+    by_sentence: dict[int, list[Candidate]] = {}
+    for found in shortlisted:
+        overlap = lexical.overlap(found.text, sentences[found.sentence])
+        shares = bool(found.unit and found.unit in units_by_sentence[found.sentence])
+        shared = tuple(sorted(_entities(found.text) & text_entities))
+        named = _entities(found.text)
         entity_share = len(shared) / len(named) if named else 0.0
         score = (
-            float(similarity)
+            found.similarity
             + WORD_WEIGHT * overlap
             + ENTITY_WEIGHT * entity_share
             + (FIGURE_BONUS if shares else 0.0)
         )
-        out.append(
+        by_sentence.setdefault(found.sentence, []).append(
             Candidate(
-                int(claim),
+                found.claim,
                 round(score, 4),
-                round(float(similarity), 4),
-                int(sentence),
+                round(found.similarity, 4),
+                found.sentence,
                 round(overlap, 4),
                 shared,
                 shares,
             )
         )
-    out.sort(key=lambda c: -c.score)
-    return out[:k]
+    groups = [sorted(group, key=lambda c: -c.score) for group in by_sentence.values()]
+    chosen: dict[int, Candidate] = {}
+    turn = 0
+    while len(chosen) < k and any(turn < len(group) for group in groups):
+        row = sorted((g[turn] for g in groups if turn < len(g)), key=lambda c: -c.score)
+        for candidate in row:
+            if candidate.claim not in chosen and len(chosen) < k:
+                chosen[candidate.claim] = candidate
+        turn += 1
+    return sorted(chosen.values(), key=lambda c: -c.score)
+
+
+@lru_cache(maxsize=50_000)
+def _entities(text: str) -> frozenset[str]:
+    return frozenset(lexical.entities(text))
+
+
+def _unit_of(figure: Quantity | None) -> str:
+    return figure.unit if figure is not None else ""

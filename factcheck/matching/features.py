@@ -14,7 +14,7 @@ from functools import lru_cache
 import numpy as np
 
 from factcheck.matching import lexical
-from factcheck.matching.quantities import Agreement, compare, extract_quantities
+from factcheck.matching.quantities import Agreement, Quantity, compare, extract_quantities
 
 LABELS = ("agree", "disagree", "discuss", "unrelated")
 
@@ -71,6 +71,16 @@ def _count(text: str, cues: tuple[str, ...]) -> float:
     return float(len(lexical.find_cues(text, cues)))
 
 
+@lru_cache(maxsize=50_000)
+def _quantities(text: str) -> tuple[Quantity, ...]:
+    return tuple(extract_quantities(text))
+
+
+@lru_cache(maxsize=5_000)
+def _word_count(text: str) -> int:
+    return len(lexical.tokens(text))
+
+
 def _negations(text: str) -> float:
     toks = lexical.tokens(text)
     return float(sum(t in _NEGATION or t.endswith("n't") for t in toks))
@@ -101,15 +111,15 @@ def pair_features(
     best_text = sentences[best]
     related = " ".join(s for s, sim in zip(sentences, sims, strict=True) if sim > 0.45)
 
-    claimed = [q for q in extract_quantities(headline) if q.unit]
+    claimed = [q for q in _quantities(headline) if q.unit]
     agree = differ = 0.0
     if claimed:
-        for reported in extract_quantities(top_text):
+        for reported in _quantities(top_text):
             verdict = compare(claimed[0], reported)
             agree += verdict == Agreement.AGREE
             differ += verdict == Agreement.DIFFER
 
-    words = max(len(lexical.tokens(body)), 1)
+    words = max(_word_count(body), 1)
     scalars = {
         "max_sim": float(sims[best]),
         "top3_sim": float(np.mean(sims[top3])),

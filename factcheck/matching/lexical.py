@@ -159,9 +159,51 @@ class CueHit:
 
 def find_cues(text: str, cues: tuple[str, ...]) -> list[CueHit]:
     """Every occurrence of any cue (whole words, case-insensitive), with offsets."""
-    hits = []
+    return list(_cues_in(text, cues))
+
+
+@lru_cache(maxsize=50_000)
+def _cues_in(text: str, cues: tuple[str, ...]) -> tuple[CueHit, ...]:
+    # Cached: a passage is searched for the same cues once per candidate claim. A cue that
+    # starts with a word is looked up by the word each run of word characters in the text
+    # starts with (one pass over the text, whatever the number of cues); others by regex.
     lower = text.lower().replace("’", "'")
-    for cue in cues:
-        for match in re.finditer(rf"(?<![\w'-]){re.escape(cue)}(?![\w'-])", lower):
-            hits.append(CueHit(cue, match.start(), match.end()))
-    return sorted(hits, key=lambda h: h.start)
+    by_word, others = _cue_table(cues)
+    hits: list[tuple[int, int, CueHit]] = []
+    if by_word:
+        for run in _RUN.finditer(lower):
+            for order, cue in by_word.get(run.group(), ()):
+                start, end = run.start(), run.start() + len(cue)
+                if lower.startswith(cue, start) and not _WORD_CHAR.match(lower, end):
+                    hits.append((start, order, CueHit(cue, start, end)))
+    for order, cue in others:
+        for match in _cue_pattern(cue).finditer(lower):
+            hits.append((match.start(), order, CueHit(cue, match.start(), match.end())))
+    hits.sort(key=lambda hit: (hit[0], hit[1]))
+    return tuple(hit for _, _, hit in hits)
+
+
+_RUN = re.compile(r"(?<![\w'-])[\w'-]+")
+_WORD_CHAR = re.compile(r"[\w'-]")
+_CUE_WORDS = re.compile(r"[a-z0-9][\w'-]*(?: [\w'-]+)*")
+
+
+@lru_cache(maxsize=256)
+def _cue_table(
+    cues: tuple[str, ...],
+) -> tuple[dict[str, list[tuple[int, str]]], list[tuple[int, str]]]:
+    """The cues made of words, by their first word; and the rest (punctuation, spaces at
+    either end), each with its place in `cues`."""
+    by_word: dict[str, list[tuple[int, str]]] = {}
+    others: list[tuple[int, str]] = []
+    for order, cue in enumerate(cues):
+        if _CUE_WORDS.fullmatch(cue):
+            by_word.setdefault(cue.split(" ")[0], []).append((order, cue))
+        else:
+            others.append((order, cue))
+    return by_word, others
+
+
+@lru_cache(maxsize=5_000)
+def _cue_pattern(cue: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w'-]){re.escape(cue)}(?![\w'-])")

@@ -24,6 +24,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 from factcheck.matching.quantities import Quantity, parse_number
@@ -138,6 +139,7 @@ def _nationality(text: str) -> str:
     return next((d for d in DEMONYMS if d in found), "")
 
 
+@lru_cache(maxsize=50_000)
 def scope_of(sentence: str, figure: Quantity) -> Scope:
     """The scope of `figure` (offsets into `sentence`) read from its clause."""
     clause = clause_around(sentence, figure.start, figure.end)

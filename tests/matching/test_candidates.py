@@ -59,3 +59,64 @@ def test_named_entities_are_shared_between_claim_and_text() -> None:
     assert ranked[0].claim == 0
     assert ranked[0].shared_entities == ("khabarovsk",)
     assert ranked[1].shared_entities == ()
+
+
+def test_among_near_duplicates_the_claim_the_sentence_names_comes_first() -> None:
+    """Two hundred claims a little nearer in meaning (the same story in other places) do not
+    push out the one whose place and figure the sentence carries."""
+    from factcheck.matching.candidates import Shortlisted, rerank
+
+    sentence = "About 8,000 North Korean soldiers are now in Russia's Kursk region."
+    places = [f"Oblast{i}" for i in range(200)]
+    shortlist = [
+        Shortlisted(
+            claim=i,
+            text=f"About 9,000 North Korean troops were in {p}.",
+            similarity=0.86,
+            sentence=0,
+        )
+        for i, p in enumerate(places)
+    ]
+    shortlist.append(
+        Shortlisted(
+            claim=999,
+            text="About 8,000 North Korean troops were in Russia's Kursk region.",
+            similarity=0.84,
+            sentence=0,
+            unit="troops",
+        )
+    )
+    chosen = rerank([sentence], shortlist, k=5)
+    assert chosen[0].claim == 999
+    assert "kursk" in chosen[0].shared_entities and chosen[0].shares_figure
+
+
+def test_one_sentences_near_duplicates_cannot_crowd_out_another_sentences_claim() -> None:
+    from factcheck.matching.candidates import Shortlisted, rerank
+
+    sentences = [
+        "North Korea has sent about 10,000 troops to Russia, Washington says.",
+        "Russian ships carried special forces to Vladivostok in October.",
+    ]
+    crowd = [
+        Shortlisted(
+            claim=i,
+            text=f"North Korea has sent about {i},000 troops to Russia.",
+            similarity=0.9,
+            sentence=0,
+        )
+        for i in range(1, 50)
+    ]
+    other = Shortlisted(
+        claim=100,
+        text="Russian navy ships carried North Korean special forces to Vladivostok.",
+        similarity=0.7,
+        sentence=1,
+    )
+    chosen = rerank(sentences, [*crowd, other], k=10)
+    assert 100 in {c.claim for c in chosen}
+    assert len(chosen) == 10
+    assert [c.score for c in chosen] == sorted((c.score for c in chosen), reverse=True)
+    # A claim near both sentences is chosen once.
+    twice = [crowd[0], Shortlisted(claim=1, text=crowd[0].text, similarity=0.5, sentence=1)]
+    assert [c.claim for c in rerank(sentences, twice, k=10)] == [1]

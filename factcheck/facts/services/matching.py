@@ -10,13 +10,12 @@ from typing import Any
 
 import numpy as np
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
-from pgvector.django import CosineDistance
 
 from factcheck.facts.models import Claim, Speaker
 from factcheck.facts.selectors import automatic_floors
-from factcheck.matching import embeddings, learned, lexical
+from factcheck.matching import candidates, embeddings, learned, lexical
 from factcheck.matching.attribution import (
     Attribution,
     KnownSpeaker,
@@ -35,10 +34,10 @@ from factcheck.matching.stance import (
     readings,
 )
 
-NEAREST_PER_SENTENCE = 10
+SHORTLIST_PER_SENTENCE = 40
 LEXICAL_CANDIDATES = 30
-MAX_CANDIDATES = 60
-LEXICAL_RESERVE = 15  # of MAX_CANDIDATES, kept for claims that only the words find
+NAMED_SCAN = 2000
+MAX_CANDIDATES = 150
 MIN_SIMILARITY = 0.3
 
 
@@ -100,49 +99,90 @@ class Match:
     speaker_mention: str
 
 
-def _candidate_claims(text: str, vectors: np.ndarray) -> list[Claim]:
-    """Nearest claims by meaning (the HNSW index, per sentence) and by words (full text), at
-    most MAX_CANDIDATES: those nearest to any sentence first, whichever sentence it is (a
-    long article's last paragraph counts as much as its first), with room kept for claims
-    found by their words alone."""
-    distance: dict[int, float] = {}
-    with transaction.atomic():
-        # A filtered HNSW scan can return fewer rows than asked; search wider (STACK-NOTES).
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL hnsw.ef_search = 100")
-        for vector in vectors:
-            nearest = (
-                Claim.objects.filter(embedding__isnull=False)
-                .annotate(distance=CosineDistance("embedding", vector.tolist()))
-                .order_by("distance")
-                .values_list("pk", "distance")[:NEAREST_PER_SENTENCE]
-            )
-            for pk, d in nearest:
-                distance[pk] = min(distance.get(pk, 2.0), d)
-    words = sorted(
-        {
-            t
-            for t in lexical.tokens(text)
-            if t not in lexical.STOPWORDS and re.fullmatch(r"[a-z][a-z-]{2,}", t)
-        }
-    )[:200]
-    by_words: list[int] = []
-    if words:
-        query = SearchQuery(" OR ".join(words), search_type="websearch", config="english")
-        by_words = list(
-            Claim.objects.filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank")
-            .values_list("pk", flat=True)[:LEXICAL_CANDIDATES]
+def _candidate_claims(text: str, spans: list[Span], vectors: np.ndarray) -> list[Claim]:
+    """At most MAX_CANDIDATES claims the text may speak to. A shortlist comes from the
+    database: each sentence's SHORTLIST_PER_SENTENCE nearest claims by meaning (the HNSW
+    index) and the claims sharing the text's names and figures (full text). The engine
+    chooses among them by meaning, words, names and figures, in turns by sentence
+    (`candidates.rerank`): a long article's last paragraph counts as much as its first, and
+    many claims close in meaning to one sentence (the same story told with other figures
+    and places) cannot crowd out the claims the other sentences state."""
+    rows = _nearest_by_sentence(vectors)
+    known = {row[1] for row in rows}
+    named = [pk for pk in _sharing_names(text) if pk not in known]
+    if named:
+        found = Claim.objects.filter(pk__in=named, embedding__isnull=False).values_list(
+            "pk", "text", "quantity_unit", "embedding"
         )
-    words_only = [pk for pk in by_words if pk not in distance]
-    by_meaning = sorted(distance, key=lambda pk: distance[pk])
-    room = MAX_CANDIDATES - min(len(words_only), LEXICAL_RESERVE)
-    chosen = by_meaning[:room]
-    chosen += words_only[: MAX_CANDIDATES - len(chosen)]
-    return list(Claim.objects.filter(pk__in=chosen).select_related("speaker"))
+        for pk, claim_text, unit, embedding in found:
+            similarity = vectors @ np.asarray(embedding, dtype=np.float32)
+            best = int(similarity.argmax())
+            rows.append((best, pk, float(similarity[best]), claim_text, unit))
+    shortlist = [
+        candidates.Shortlisted(
+            claim=pk, text=claim_text, similarity=similarity, sentence=sentence, unit=_unit(unit)
+        )
+        for sentence, pk, similarity, claim_text, unit in rows
+        if similarity >= MIN_SIMILARITY
+    ]
+    chosen = [
+        c.claim for c in candidates.rerank([s.text for s in spans], shortlist, k=MAX_CANDIDATES)
+    ]
+    by_pk = Claim.objects.select_related("speaker").in_bulk(chosen)
+    return [by_pk[pk] for pk in chosen if pk in by_pk]
+
+
+def _nearest_by_sentence(vectors: np.ndarray) -> list[tuple[int, int, float, str, str]]:
+    """Each sentence's SHORTLIST_PER_SENTENCE nearest claims by meaning, in one query:
+    (sentence, claim id, cosine similarity, claim text, the unit of its figure)."""
+    if not len(vectors):
+        return []
+    table = Claim._meta.db_table
+    values = ", ".join(["(%s, %s::vector)"] * len(vectors))
+    params: list[Any] = []
+    for i, vector in enumerate(vectors):
+        params += [i, "[" + ",".join(f"{x:.7g}" for x in vector) + "]"]
+    params.append(SHORTLIST_PER_SENTENCE)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # A filtered HNSW scan can return fewer rows than asked; search wider (STACK-NOTES).
+        cursor.execute("SET LOCAL hnsw.ef_search = 100")
+        cursor.execute(
+            f"""
+            SELECT s.i, c.id, 1 - c.distance, c.text, c.quantity_unit
+            FROM (VALUES {values}) AS s (i, v)
+            CROSS JOIN LATERAL (
+                SELECT id, text, quantity_unit, embedding <=> s.v AS distance
+                FROM {table} WHERE embedding IS NOT NULL
+                ORDER BY embedding <=> s.v LIMIT %s
+            ) AS c
+            """,
+            params,
+        )
+        return [
+            (int(sentence), int(pk), float(similarity), claim_text, unit)
+            for sentence, pk, similarity, claim_text, unit in cursor.fetchall()
+        ]
+
+
+def _sharing_names(text: str) -> list[int]:
+    """Claims that share the text's names or figures (full text), best ranked first. Ranking
+    stops at NAMED_SCAN matching claims: when more share them, the names do not tell the
+    claims apart and the meaning does."""
+    terms = sorted(
+        {w for name in lexical.entities(text) for w in lexical.tokens(name)}
+        | {t for t in lexical.tokens(text) if t[:1].isdigit()}
+    )
+    terms = [t for t in terms if t not in lexical.STOPWORDS and re.fullmatch(r"[\w.,'-]+", t)]
+    if not terms:
+        return []
+    query = SearchQuery(" OR ".join(terms[:200]), search_type="websearch", config="english")
+    matching = Claim.objects.filter(search_vector=query).values("pk")[:NAMED_SCAN]
+    return list(
+        Claim.objects.filter(pk__in=matching.values("pk"))
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .order_by("-rank")
+        .values_list("pk", flat=True)[:LEXICAL_CANDIDATES]
+    )
 
 
 def text_match(*, text: str, published: date | None = None, limit: int = 20) -> list[Match]:
@@ -162,7 +202,7 @@ def text_screen(
 ) -> list[Match]:
     """Screen a text (its sentences already embedded) against the tracked claims: the same
     path for `match` and for ingesting a source."""
-    claims = _candidate_claims(text, vectors)
+    claims = _candidate_claims(text, spans, vectors)
     if not claims:
         return []
     missing = [c for c in claims if c.embedding is None]
