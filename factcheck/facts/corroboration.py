@@ -254,7 +254,7 @@ def decide_status(
     evidence: Sequence[EvidenceFact],
     floors: Floors = Floors(),
 ) -> StatusResult:
-    """Apply the rules of PRODUCT.md, in order, to independent origins (never to URLs).
+    """Apply the rules of docs/corroboration.md, in order, to independent origins (never to URLs).
     Automatic readings below `floors` are suggested, not counted."""
     suggested = sorted(f.evidence_id for f in evidence if floors.suggested(f))
     counted, outranked = _counted([f for f in evidence if not floors.suggested(f)])

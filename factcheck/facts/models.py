@@ -1,6 +1,6 @@
 """The domain: outlets, speakers, sources, claims, evidence, verdicts and check runs.
 
-Vocabulary and rules: PRODUCT.md and docs/corroboration.md. Invariants that can live in the
+Vocabulary and rules: docs/corroboration.md. Invariants that can live in the
 database do (unique and check constraints); the services in `services/` keep the rest.
 """
 

@@ -144,7 +144,8 @@ def _nearest_by_sentence(vectors: np.ndarray) -> list[tuple[int, int, float, str
         params += [i, "[" + ",".join(f"{x:.7g}" for x in vector) + "]"]
     params.append(SHORTLIST_PER_SENTENCE)
     with transaction.atomic(), connection.cursor() as cursor:
-        # A filtered HNSW scan can return fewer rows than asked; search wider (STACK-NOTES).
+        # An HNSW scan returns at most ef_search rows (40 by default), fewer when rows are
+        # filtered out: search wider than the rows asked for.
         cursor.execute("SET LOCAL hnsw.ef_search = 100")
         cursor.execute(
             f"""
