@@ -25,9 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import numpy as np  # noqa: E402
 
-from factcheck.matching import embeddings, learned, lexical  # noqa: E402
+from factcheck.matching import candidates, embeddings, learned, lexical  # noqa: E402
 from factcheck.matching.devsets import emergent  # noqa: E402
 from factcheck.matching.metrics import score  # noqa: E402
 from factcheck.matching.passages import split_sentences  # noqa: E402
@@ -36,8 +35,6 @@ from factcheck.matching.train import held_back  # noqa: E402
 
 TO_FNC = {"supports": "agree", "contradicts": "disagree", "discusses": "discuss"}
 TO_PRODUCT = {v: k for k, v in TO_FNC.items()}
-NEAR = 0.3  # as services.matching.MIN_SIMILARITY
-CANDIDATES = 20
 
 
 def main() -> None:
@@ -164,8 +161,14 @@ FLOORS = (0.0, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
 
 
 def _match(text, spans, vectors, claims, claim_vectors) -> dict[str, tuple[str, str, float]]:
+    # The service's choice of candidates (`candidates.rerank` over each sentence's nearest),
+    # read nearest first as `services.matching.text_screen` reads them.
+    shortlist = candidates.shortlist_exact(vectors, claims, claim_vectors)
+    chosen = candidates.rerank(
+        [s.text for s in spans], shortlist, k=candidates.assessed(len(spans))
+    )
     sims = (vectors @ claim_vectors.T).max(axis=0)
-    order = [int(i) for i in np.argsort(-sims)[:CANDIDATES] if sims[i] >= NEAR]
+    order = sorted((c.claim for c in chosen), key=lambda i: -sims[i])
     if not order:
         return {}
     terms = lexical.distinctive_terms([claims[i] for i in order])

@@ -1,14 +1,15 @@
-"""A headline screened against 100 tracked claims on one story, as `POST /api/v1/match/`
-reads it (nearest claims, distinctive terms among them, readings), and the memory of a
-process with the whole engine loaded.
+"""A headline screened against 100 tracked claims on one story as `POST /api/v1/match/`
+screens it (`services.matching.text_match`: embedding, the database's candidate search, the
+engine's choice of candidates and readings; no HTTP), and the memory of a process with the
+whole engine loaded.
 
     python bench/headline_match.py [--claims 100] [--headlines 60]
 
-The claims are the benchmark's synthetic ones on the seed story (bench/engine_throughput.py);
-the headlines are the seed article's sentences, then its pairs of neighbouring sentences.
-The database's candidate search (pgvector, a few milliseconds) is left out: this is the
-engine's share. Prints p50 and p95 latency per headline once the claims are known to the
-process, the first headline's time, and the peak resident memory.
+The claims are the benchmark's synthetic ones on the seed story (bench/engine_throughput.py),
+tracked in a throwaway database (`factcheck_headline`, on the server in DATABASE_URL or the
+embedded one); the headlines are the seed article's sentences, then its pairs of neighbouring
+sentences. Prints p50 and p95 latency per headline once the claims are known to the process,
+the first headline's time, and the peak resident memory.
 """
 
 from __future__ import annotations
@@ -26,12 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.engine_throughput import SEED, synthetic_claims  # noqa: E402
-from factcheck.matching import embeddings, learned, lexical  # noqa: E402
-from factcheck.matching.passages import split_sentences  # noqa: E402
-from factcheck.matching.stance import ClaimSpec, readings  # noqa: E402
+from bench.throwaway import throwaway_database  # noqa: E402
 
-NEAR = 0.3
-CANDIDATES = 20
+BENCH_DB = "factcheck_headline"
 
 
 def main() -> None:
@@ -39,14 +37,29 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=100)
     parser.add_argument("--headlines", type=int, default=60)
     args = parser.parse_args()
-    claims = synthetic_claims(args.claims)
-    claim_vectors = embeddings.encode(claims)
+    with throwaway_database(BENCH_DB):
+        run(args.claims, args.headlines)
+
+
+def run(claim_count: int, headline_count: int) -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from factcheck.facts.services.claims import claim_create
+    from factcheck.facts.services.matching import text_match
+    from factcheck.matching.passages import split_sentences
+
+    call_command("migrate", verbosity=0)
+    for text in synthetic_claims(claim_count):
+        claim_create(text=text)
     sentences = [s.text for s in split_sentences(SEED.read_text())]
     # Each sentence, then each two neighbours (a short text is two sentences at most).
     pairs = [f"{a} {b}" for a, b in itertools.pairwise(sentences)]
-    headlines = [*sentences, *pairs][: args.headlines]
-    readings(ClaimSpec(text=claims[0]), headlines[0])  # load both readers and spaCy
+    headlines = [*sentences, *pairs][:headline_count]
     times: list[float] = []
+    first = 0.0
     for n, headline in enumerate(headlines):
         if n == 1:
             # A service reads its tracked claims again and again: their token vectors (and
@@ -54,26 +67,12 @@ def main() -> None:
             # and reported on its own.
             first, times = times[0], []
         started = time.perf_counter()
-        spans = split_sentences(headline)
-        vectors = learned.embed_short([s.text for s in spans])
-        sims = (vectors @ claim_vectors.T).max(axis=0)
-        order = [int(i) for i in np.argsort(-sims)[:CANDIDATES] if sims[i] >= NEAR]
-        terms = lexical.distinctive_terms([claims[i] for i in order]) if order else []
-        learned.prepare_short([claims[i] for i in order], [s.text for s in spans])
-        for nearness, (i, weights) in enumerate(zip(order, terms, strict=True)):
-            readings(
-                ClaimSpec(text=claims[i], terms=tuple(sorted(weights.items()))),
-                headline,
-                sentences=spans,
-                sentence_vectors=vectors,
-                claim_vector=claim_vectors[i],
-                paired=nearness < learned.SHORT_PAIRED,
-            )
+        text_match(text=headline)
         times.append(time.perf_counter() - started)
     p50, p95 = np.percentile(times, [50, 95]) * 1000
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
-        f"headline against {args.claims} claims: p50 {p50:.0f} ms, p95 {p95:.0f} ms "
+        f"headline against {claim_count} claims: p50 {p50:.0f} ms, p95 {p95:.0f} ms "
         f"({len(times)} headlines after the first; the first, with the claims new to the "
         f"process, {first * 1000:.0f} ms); peak resident memory {peak:.0f} MB"
     )

@@ -16,11 +16,39 @@ from functools import lru_cache
 import numpy as np
 
 from factcheck.matching import lexical
+from factcheck.matching.learned import SHORT_TEXT
 from factcheck.matching.quantities import Quantity, extract_quantities
 
 WORD_WEIGHT = 0.3
 ENTITY_WEIGHT = 0.2
 FIGURE_BONUS = 0.1
+SHORTLIST_PER_SENTENCE = 40  # nearest claims by meaning taken for each sentence
+MIN_SIMILARITY = 0.3  # a claim no sentence comes this near is unrelated
+ASSESSED = 150  # claims assessed for a text of several sentences ...
+ASSESSED_SHORT = 20  # ... and for a short one (a headline): each costs the pair readers
+
+
+def assessed(sentence_count: int) -> int:
+    """How many claims to assess for a text of `sentence_count` sentences."""
+    return ASSESSED_SHORT if sentence_count <= SHORT_TEXT else ASSESSED
+
+
+def shortlist_exact(
+    sentence_vectors: np.ndarray, claims: Sequence[str], claim_vectors: np.ndarray
+) -> list[Shortlisted]:
+    """Each sentence's SHORTLIST_PER_SENTENCE nearest claims at MIN_SIMILARITY or nearer, by
+    an exact search (`Shortlisted.claim` indexes `claims`): what the service's database
+    search returns, for benchmarks and evaluations that keep the claims in memory."""
+    if len(claims) == 0 or len(sentence_vectors) == 0:
+        return []
+    sims = sentence_vectors @ claim_vectors.T  # sentences x claims
+    found = []
+    for sentence, row in enumerate(sims):
+        k = min(SHORTLIST_PER_SENTENCE, len(row))
+        for claim in np.argpartition(-row, k - 1)[:k]:
+            if row[claim] >= MIN_SIMILARITY:
+                found.append(Shortlisted(int(claim), claims[claim], float(row[claim]), sentence))
+    return found
 
 
 @dataclass(frozen=True)

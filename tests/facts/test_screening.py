@@ -174,7 +174,8 @@ def test_a_long_texts_last_sentence_still_finds_its_claim_among_many_near_others
     """Candidates are chosen in turns by sentence, not in the order of the sentences that
     found them: more claims near the first seven sentences than are assessed must not crowd
     out the eighth's."""
-    from factcheck.facts.services.matching import MAX_CANDIDATES, text_match
+    from factcheck.facts.services.matching import text_match
+    from factcheck.matching.candidates import ASSESSED
 
     topics = [
         "the wheat harvest in Kansas",
@@ -188,7 +189,7 @@ def test_a_long_texts_last_sentence_still_finds_its_claim_among_many_near_others
     for topic in topics:
         for k in range(22):
             claim_create(text=f"There were {k + 2} hundred visitors at {topic} on day {k + 1}.")
-    assert len(topics) * 22 > MAX_CANDIDATES
+    assert len(topics) * 22 > ASSESSED
     wanted = claim_create(text="North Korea has sent about 10,000 troops to Russia.")
     text = " ".join(f"Reporters on Monday covered {t}." for t in topics)
     text += " The Pentagon said North Korea has sent about 10,000 troops to Russia."

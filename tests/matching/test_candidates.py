@@ -120,3 +120,27 @@ def test_one_sentences_near_duplicates_cannot_crowd_out_another_sentences_claim(
     # A claim near both sentences is chosen once.
     twice = [crowd[0], Shortlisted(claim=1, text=crowd[0].text, similarity=0.5, sentence=1)]
     assert [c.claim for c in rerank(sentences, twice, k=10)] == [1]
+
+
+def test_the_exact_shortlist_takes_each_sentences_nearest_above_the_floor() -> None:
+    from factcheck.matching.candidates import (
+        ASSESSED,
+        ASSESSED_SHORT,
+        MIN_SIMILARITY,
+        SHORTLIST_PER_SENTENCE,
+        assessed,
+        shortlist_exact,
+    )
+
+    rng = np.random.default_rng(1)
+    claims = rng.normal(size=(300, 384)).astype(np.float32)
+    claims /= np.linalg.norm(claims, axis=1, keepdims=True)
+    sentences = claims[[3, 250]] + 0.01
+    sentences /= np.linalg.norm(sentences, axis=1, keepdims=True)
+    found = shortlist_exact(sentences, [f"claim {i}" for i in range(300)], claims)
+    assert {(f.claim, f.sentence) for f in found} >= {(3, 0), (250, 1)}
+    assert all(f.similarity >= MIN_SIMILARITY for f in found)
+    # Random vectors are far apart: the floor, not the per-sentence number, bounds the list.
+    assert len(found) < 2 * SHORTLIST_PER_SENTENCE
+    assert shortlist_exact(sentences[:0], [], claims[:0]) == []
+    assert assessed(1) == ASSESSED_SHORT < assessed(40) == ASSESSED

@@ -34,11 +34,8 @@ from factcheck.matching.stance import (
     readings,
 )
 
-SHORTLIST_PER_SENTENCE = 40
 LEXICAL_CANDIDATES = 30
 NAMED_SCAN = 2000
-MAX_CANDIDATES = 150
-MIN_SIMILARITY = 0.3
 
 
 def claim_embed(*, claim: Claim) -> list[float]:
@@ -100,13 +97,14 @@ class Match:
 
 
 def _candidate_claims(text: str, spans: list[Span], vectors: np.ndarray) -> list[Claim]:
-    """At most MAX_CANDIDATES claims the text may speak to. A shortlist comes from the
-    database: each sentence's SHORTLIST_PER_SENTENCE nearest claims by meaning (the HNSW
-    index) and the claims sharing the text's names and figures (full text). The engine
-    chooses among them by meaning, words, names and figures, in turns by sentence
-    (`candidates.rerank`): a long article's last paragraph counts as much as its first, and
-    many claims close in meaning to one sentence (the same story told with other figures
-    and places) cannot crowd out the claims the other sentences state."""
+    """The claims the text may speak to, as many as the engine assesses for a text of its
+    length (`candidates.assessed`). A shortlist comes from the database: each sentence's
+    nearest claims by meaning (the HNSW index) and the claims sharing the text's names and
+    figures (full text). The engine chooses among them by meaning, words, names and
+    figures, in turns by sentence (`candidates.rerank`): a long article's last paragraph
+    counts as much as its first, and many claims close in meaning to one sentence (the same
+    story told with other figures and places) cannot crowd out the claims the other
+    sentences state."""
     rows = _nearest_by_sentence(vectors)
     known = {row[1] for row in rows}
     named = [pk for pk in _sharing_names(text) if pk not in known]
@@ -123,17 +121,19 @@ def _candidate_claims(text: str, spans: list[Span], vectors: np.ndarray) -> list
             claim=pk, text=claim_text, similarity=similarity, sentence=sentence, unit=_unit(unit)
         )
         for sentence, pk, similarity, claim_text, unit in rows
-        if similarity >= MIN_SIMILARITY
+        if similarity >= candidates.MIN_SIMILARITY
     ]
-    chosen = [
-        c.claim for c in candidates.rerank([s.text for s in spans], shortlist, k=MAX_CANDIDATES)
-    ]
+    ranked = candidates.rerank(
+        [s.text for s in spans], shortlist, k=candidates.assessed(len(spans))
+    )
+    chosen = [c.claim for c in ranked]
     by_pk = Claim.objects.select_related("speaker").in_bulk(chosen)
     return [by_pk[pk] for pk in chosen if pk in by_pk]
 
 
 def _nearest_by_sentence(vectors: np.ndarray) -> list[tuple[int, int, float, str, str]]:
-    """Each sentence's SHORTLIST_PER_SENTENCE nearest claims by meaning, in one query:
+    """Each sentence's `candidates.SHORTLIST_PER_SENTENCE` nearest claims by meaning, in one
+    query:
     (sentence, claim id, cosine similarity, claim text, the unit of its figure)."""
     if not len(vectors):
         return []
@@ -142,7 +142,7 @@ def _nearest_by_sentence(vectors: np.ndarray) -> list[tuple[int, int, float, str
     params: list[Any] = []
     for i, vector in enumerate(vectors):
         params += [i, "[" + ",".join(f"{x:.7g}" for x in vector) + "]"]
-    params.append(SHORTLIST_PER_SENTENCE)
+    params.append(candidates.SHORTLIST_PER_SENTENCE)
     with transaction.atomic(), connection.cursor() as cursor:
         # An HNSW scan returns at most ef_search rows (40 by default), fewer when rows are
         # filtered out: search wider than the rows asked for.
@@ -216,7 +216,9 @@ def text_screen(
     # only cost time.
     similarity = (vectors @ claim_vectors.T).max(axis=0)
     order = [
-        int(i) for i in np.argsort(-similarity, kind="stable") if similarity[i] >= MIN_SIMILARITY
+        int(i)
+        for i in np.argsort(-similarity, kind="stable")
+        if similarity[i] >= candidates.MIN_SIMILARITY
     ]
     claims = [claims[i] for i in order]
     claim_vectors = claim_vectors[order]
