@@ -17,7 +17,7 @@ import numpy as np
 
 from factcheck.matching import lexical
 from factcheck.matching.learned import SHORT_TEXT
-from factcheck.matching.quantities import Quantity, extract_quantities
+from factcheck.matching.quantities import Quantity, figures_in
 
 WORD_WEIGHT = 0.3
 ENTITY_WEIGHT = 0.2
@@ -26,29 +26,6 @@ SHORTLIST_PER_SENTENCE = 40  # nearest claims by meaning taken for each sentence
 MIN_SIMILARITY = 0.3  # a claim no sentence comes this near is unrelated
 ASSESSED = 150  # claims assessed for a text of several sentences ...
 ASSESSED_SHORT = 20  # ... and for a short one (a headline): each costs the pair readers
-
-
-def assessed(sentence_count: int) -> int:
-    """How many claims to assess for a text of `sentence_count` sentences."""
-    return ASSESSED_SHORT if sentence_count <= SHORT_TEXT else ASSESSED
-
-
-def shortlist_exact(
-    sentence_vectors: np.ndarray, claims: Sequence[str], claim_vectors: np.ndarray
-) -> list[Shortlisted]:
-    """Each sentence's SHORTLIST_PER_SENTENCE nearest claims at MIN_SIMILARITY or nearer, by
-    an exact search (`Shortlisted.claim` indexes `claims`): what the service's database
-    search returns, for benchmarks and evaluations that keep the claims in memory."""
-    if len(claims) == 0 or len(sentence_vectors) == 0:
-        return []
-    sims = sentence_vectors @ claim_vectors.T  # sentences x claims
-    found = []
-    for sentence, row in enumerate(sims):
-        k = min(SHORTLIST_PER_SENTENCE, len(row))
-        for claim in np.argpartition(-row, k - 1)[:k]:
-            if row[claim] >= MIN_SIMILARITY:
-                found.append(Shortlisted(int(claim), claims[claim], float(row[claim]), sentence))
-    return found
 
 
 @dataclass(frozen=True)
@@ -91,6 +68,29 @@ class Shortlisted:
     unit: str = ""  # what the claim's figure counts, if it has one
 
 
+def assessed(sentence_count: int) -> int:
+    """How many claims to assess for a text of `sentence_count` sentences."""
+    return ASSESSED_SHORT if sentence_count <= SHORT_TEXT else ASSESSED
+
+
+def shortlist_exact(
+    sentence_vectors: np.ndarray, claims: Sequence[str], claim_vectors: np.ndarray
+) -> list[Shortlisted]:
+    """Each sentence's SHORTLIST_PER_SENTENCE nearest claims at MIN_SIMILARITY or nearer, by
+    an exact search (`Shortlisted.claim` indexes `claims`): what the service's database
+    search returns, for benchmarks and evaluations that keep the claims in memory."""
+    if len(claims) == 0 or len(sentence_vectors) == 0:
+        return []
+    sims = sentence_vectors @ claim_vectors.T  # sentences x claims
+    found = []
+    for sentence, row in enumerate(sims):
+        k = min(SHORTLIST_PER_SENTENCE, len(row))
+        for claim in np.argpartition(-row, k - 1)[:k]:
+            if row[claim] >= MIN_SIMILARITY:
+                found.append(Shortlisted(int(claim), claims[claim], float(row[claim]), sentence))
+    return found
+
+
 def rank(
     sentences: Sequence[str],
     sentence_vectors: np.ndarray,
@@ -128,14 +128,14 @@ def rerank(
     other figures, places or names) the one whose words and names the sentence carries
     comes first, and twenty such near-duplicates of one sentence's claim cannot crowd out
     the claim another sentence states."""
-    units_by_sentence = [{q.unit for q in extract_quantities(s) if q.unit} for s in sentences]
+    units_by_sentence = [{q.unit for q in figures_in(s) if q.unit} for s in sentences]
     text_entities = lexical.entities(" ".join(sentences))
     by_sentence: dict[int, list[Candidate]] = {}
     for found in shortlisted:
         overlap = lexical.overlap(found.text, sentences[found.sentence])
         shares = bool(found.unit and found.unit in units_by_sentence[found.sentence])
-        shared = tuple(sorted(_entities(found.text) & text_entities))
         named = _entities(found.text)
+        shared = tuple(sorted(named & text_entities))
         entity_share = len(shared) / len(named) if named else 0.0
         score = (
             found.similarity

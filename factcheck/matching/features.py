@@ -14,7 +14,7 @@ from functools import lru_cache
 import numpy as np
 
 from factcheck.matching import lexical
-from factcheck.matching.quantities import Agreement, Quantity, compare, extract_quantities
+from factcheck.matching.quantities import Agreement, compare, figures_in
 
 LABELS = ("agree", "disagree", "discuss", "unrelated")
 
@@ -71,11 +71,6 @@ def _count(text: str, cues: tuple[str, ...]) -> float:
     return float(len(lexical.find_cues(text, cues)))
 
 
-@lru_cache(maxsize=50_000)
-def _quantities(text: str) -> tuple[Quantity, ...]:
-    return tuple(extract_quantities(text))
-
-
 @lru_cache(maxsize=5_000)
 def _word_count(text: str) -> int:
     return len(lexical.tokens(text))
@@ -111,10 +106,10 @@ def pair_features(
     best_text = sentences[best]
     related = " ".join(s for s, sim in zip(sentences, sims, strict=True) if sim > 0.45)
 
-    claimed = [q for q in _quantities(headline) if q.unit]
+    claimed = [q for q in figures_in(headline) if q.unit]
     agree = differ = 0.0
     if claimed:
-        for reported in _quantities(top_text):
+        for reported in figures_in(top_text):
             verdict = compare(claimed[0], reported)
             agree += verdict == Agreement.AGREE
             differ += verdict == Agreement.DIFFER

@@ -13,6 +13,7 @@ import math
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 # --- the nouns figures count -------------------------------------------------------------
 
@@ -472,6 +473,12 @@ def extract_quantities(text: str) -> list[Quantity]:
             )
         )
     return sorted(found, key=lambda q: q.start)
+
+
+@lru_cache(maxsize=50_000)
+def figures_in(text: str) -> tuple[Quantity, ...]:
+    """`extract_quantities`, cached: one passage is read against every candidate claim."""
+    return tuple(extract_quantities(text))
 
 
 def claim_quantity(text: str) -> Quantity | None:

@@ -35,7 +35,7 @@ from factcheck.matching.quantities import (
     Quantity,
     claim_quantity,
     compare,
-    extract_quantities,
+    figures_in,
 )
 from factcheck.matching.scope import (
     NOT_NAMES,
@@ -577,7 +577,7 @@ def _figures(
     if claimed.bound == Bound.VAGUE:
         return []
     found = []
-    for reported in _quantities(text):
+    for reported in figures_in(text):
         if not reported.unit:
             reported = replace(reported, unit=claimed.unit)
         if compare(claimed, reported) == Agreement.INCOMPARABLE:
@@ -596,12 +596,6 @@ def _figures(
 @lru_cache(maxsize=20_000)
 def _cues(text: str, cues: tuple[str, ...]) -> tuple[lexical.CueHit, ...]:
     return tuple(lexical.find_cues(text, cues))
-
-
-@lru_cache(maxsize=20_000)
-def _quantities(text: str) -> tuple[Quantity, ...]:
-    # Cached: one passage is read against every candidate claim.
-    return tuple(extract_quantities(text))
 
 
 def _speaks_of_subject(claim: ClaimSpec, text: str, reported: Quantity) -> bool:

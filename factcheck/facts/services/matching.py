@@ -133,8 +133,7 @@ def _candidate_claims(text: str, spans: list[Span], vectors: np.ndarray) -> list
 
 def _nearest_by_sentence(vectors: np.ndarray) -> list[tuple[int, int, float, str, str]]:
     """Each sentence's `candidates.SHORTLIST_PER_SENTENCE` nearest claims by meaning, in one
-    query:
-    (sentence, claim id, cosine similarity, claim text, the unit of its figure)."""
+    query: (sentence, claim id, cosine similarity, claim text, the unit of its figure)."""
     if not len(vectors):
         return []
     table = Claim._meta.db_table
