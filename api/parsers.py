@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import BaseParser, JSONParser
 
 MAX_DEPTH = 32
 
@@ -62,3 +62,26 @@ class StrictJSONParser(JSONParser):
 
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
+
+
+class JSONLDParser(StrictJSONParser):
+    """schema.org JSON-LD (a ClaimReview import) is JSON."""
+
+    media_type = "application/ld+json"
+
+
+class HTMLPageParser(BaseParser):
+    """An HTML page (a ClaimReview import reads its JSON-LD blocks), as text."""
+
+    media_type = "text/html"
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        parser_context = parser_context or {}
+        encoding = parser_context.get("encoding", settings.DEFAULT_CHARSET)
+        try:
+            text = stream.read().decode(encoding) if stream is not None else ""
+        except UnicodeDecodeError as exc:
+            raise ParseError(f"The body is not valid {encoding}.") from exc
+        if (why := unstorable(text)) is not None:
+            raise ParseError(f"The page {why}.")
+        return text

@@ -18,6 +18,7 @@ from factcheck.facts.models import (
     ClaimStatusChange,
     EventType,
     Evidence,
+    ExternalReview,
     Feed,
     FeedEntry,
     Outlet,
@@ -923,5 +924,71 @@ class WebhookDeliverySerializer(ModelSerializer):
             "log",
             "created_at",
             "delivered_at",
+        ]
+        read_only_fields = fields
+
+
+class ReviewImportQuerySerializer(serializers.Serializer):
+    tag = serializers.ListField(
+        child=serializers.CharField(max_length=50),
+        required=False,
+        default=list,
+        max_length=20,
+        help_text="Tag the new claims (repeat the parameter for several); every imported "
+        "claim is also tagged `claimreview`.",
+    )
+    backfill = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Also screen each new claim against the sources already stored.",
+    )
+
+
+class SkippedReviewSerializer(serializers.Serializer):
+    where = serializers.CharField(help_text="Its place in the payload, as a JSON path")
+    reason = serializers.CharField()
+
+
+class ReviewImportReportSerializer(serializers.Serializer):
+    found = serializers.IntegerField(help_text="ClaimReviews and other objects found")
+    claims_created = serializers.IntegerField()
+    claims_joined = serializers.IntegerField(
+        help_text="New reviews of a claim already tracked with the same words"
+    )
+    reviews_created = serializers.IntegerField()
+    reviews_updated = serializers.IntegerField()
+    reviews_unchanged = serializers.IntegerField()
+    skipped = serializers.IntegerField()
+    skipped_by_reason = serializers.DictField(child=serializers.IntegerField())
+    skipped_items = SkippedReviewSerializer(many=True, help_text="The first 100 skipped")
+    embedded = serializers.IntegerField()
+    embedding_run = serializers.IntegerField(
+        allow_null=True,
+        help_text="The check run computing the new claims' vectors: they are matched "
+        "against new texts once it is done",
+    )
+    backfills_queued = serializers.IntegerField()
+
+
+class ExternalReviewSerializer(ModelSerializer):
+    class Meta:
+        model = ExternalReview
+        fields = [
+            "id",
+            "claim",
+            "url",
+            "publisher",
+            "publisher_url",
+            "claim_reviewed",
+            "rating_text",
+            "rating_value",
+            "best_rating",
+            "worst_rating",
+            "published",
+            "claimant",
+            "appearances",
+            "language",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = fields

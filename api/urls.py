@@ -21,5 +21,6 @@ urlpatterns = [
     path("match/", views.MatchView.as_view(), name="match"),
     path("changes/", views.ChangesView.as_view(), name="changes"),
     path("claimreview-feed/", views.ClaimReviewFeedView.as_view(), name="claimreview-feed"),
+    path("claimreview-import/", views.ClaimReviewImportView.as_view(), name="claimreview-import"),
     path("", include(router.urls)),
 ]

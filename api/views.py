@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.http import HttpRequest, JsonResponse
 from django_filters.rest_framework import DjangoFilterBackend
@@ -16,15 +17,21 @@ from drf_spectacular.utils import (
 from kombu import Connection
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ParseError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import filters, serializers
+from api.parsers import HTMLPageParser, JSONLDParser, StrictJSONParser
 from api.permissions import SignedIn, acting_user
 from factcheck.facts import roles, selectors
-from factcheck.facts.claimreview import claim_review_jsonld
+from factcheck.facts.claimreview import (
+    NotClaimReview,
+    claim_review_jsonld,
+    reviews_in,
+    reviews_in_html,
+)
 from factcheck.facts.models import (
     Evidence,
     Outlet,
@@ -37,6 +44,7 @@ from factcheck.facts.services.claims import claim_create, claim_request_recheck,
 from factcheck.facts.services.evidence import evidence_create, evidence_review
 from factcheck.facts.services.feeds import feed_create, feed_queue_poll, feed_update
 from factcheck.facts.services.matching import match_as_dict, text_match
+from factcheck.facts.services.reviews import reviews_import
 from factcheck.facts.services.sources import source_create, source_retry
 from factcheck.facts.services.speakers import speaker_save
 from factcheck.facts.services.verdicts import verdict_create
@@ -198,6 +206,24 @@ class ClaimViewSet(viewsets.ModelViewSet):
         claim = self.get_object()
         page = self.paginate_queryset(selectors.evidence_for_claim(claim=claim))
         data = serializers.EvidenceSerializer(page, many=True).data
+        return self.get_paginated_response(data)
+
+    @extend_schema(
+        responses=serializers.ExternalReviewSerializer(many=True), filters=False, parameters=[]
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="external-reviews",
+        filterset_class=None,
+        ordering_fields=[],
+    )
+    def external_reviews(self, request: Request, pk: str | None = None) -> Response:
+        """Other publishers' fact-checks of this claim (imported ClaimReviews), newest
+        first: their rating in their own words and scale. They do not move the status."""
+        claim = self.get_object()
+        page = self.paginate_queryset(selectors.external_reviews_for_claim(claim=claim))
+        data = serializers.ExternalReviewSerializer(page, many=True).data
         return self.get_paginated_response(data)
 
     @extend_schema(responses=serializers.HistoryEntrySerializer(many=True), filters=False)
@@ -524,6 +550,72 @@ class ClaimReviewFeedView(APIView):
                     for v in verdicts
                 ],
             }
+        )
+
+
+class ClaimReviewImportView(APIView):
+    """Import other publishers' fact-checks: schema.org ClaimReview JSON-LD (one object, an
+    array, an `@graph`, a DataFeed, the Google Fact Check Tools API's `claims`), or an HTML
+    page carrying them. Each becomes a tracked claim (tagged `claimreview`), or joins the
+    claim already tracked with the same words, with the publisher's rating kept beside it
+    (`/claims/{id}/external-reviews/`), apart from our own verdicts. Importing the same
+    reviews again updates them. The answer reports what was created, updated and skipped,
+    and why. New claims are matched against new texts once their vectors are computed (the
+    `embedding_run` check run). At most FACTCHECK_MAX_IMPORT_REVIEWS reviews per request;
+    larger archives: `manage.py import_claimreview`."""
+
+    parser_classes = [StrictJSONParser, JSONLDParser, HTMLPageParser]
+
+    @extend_schema(
+        parameters=[serializers.ReviewImportQuerySerializer],
+        request={
+            "application/json": {"type": "object", "additionalProperties": True},
+            "application/ld+json": {"type": "object", "additionalProperties": True},
+            "text/html": {"type": "string"},
+        },
+        responses={
+            201: serializers.ReviewImportReportSerializer,
+            200: serializers.ReviewImportReportSerializer,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        query = serializers.ReviewImportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        try:
+            if isinstance(request.data, str):
+                items, skipped = reviews_in_html(request.data)
+            else:
+                items, skipped = reviews_in(request.data)
+        except NotClaimReview as exc:
+            raise ParseError(f"Nothing to import: {exc}.") from exc
+        limit = settings.FACTCHECK_MAX_IMPORT_REVIEWS
+        if len(items) > limit:
+            raise ParseError(
+                f"{len(items)} ClaimReviews in one request; at most {limit}. Split the file, "
+                "or import it with `manage.py import_claimreview`."
+            )
+        if not items:
+            return Response(
+                {
+                    "detail": "No ClaimReview could be imported.",
+                    "skipped_items": [
+                        {"where": s.where, "reason": s.reason} for s in skipped[:100]
+                    ],
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        report = reviews_import(
+            items=items,
+            skipped=skipped,
+            tags=query.validated_data["tag"],
+            imported_by=acting_user(request),
+            embed=False,
+            backfill=query.validated_data["backfill"],
+        )
+        created = report.claims_created or report.reviews_created
+        return Response(
+            serializers.ReviewImportReportSerializer(report.as_dict()).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
 

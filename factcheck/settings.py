@@ -176,6 +176,8 @@ STORAGES = {
 }
 
 # Request bodies above this size get 413 before anything parses them.
+# ClaimReviews one API request may import (the command line has no limit).
+FACTCHECK_MAX_IMPORT_REVIEWS = env_int("FACTCHECK_MAX_IMPORT_REVIEWS", 2000, minimum=1)
 MAX_REQUEST_BYTES = env_int("FACTCHECK_MAX_REQUEST_BYTES", 2_000_000, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 

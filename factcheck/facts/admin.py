@@ -20,6 +20,7 @@ from factcheck.facts.models import (
     ClaimStatusChange,
     Event,
     Evidence,
+    ExternalReview,
     Feed,
     FeedEntry,
     Outlet,
@@ -41,6 +42,15 @@ from factcheck.facts.services.speakers import speaker_save
 from factcheck.facts.services.verdicts import verdict_create
 from factcheck.facts.services.webhooks import webhook_replay
 
+REVIEW_FIELDS = (
+    "publisher",
+    "rating_text",
+    "rating_value",
+    "best_rating",
+    "published",
+    "claimant",
+    "url",
+)
 ENTRY_FIELDS = ("title", "url", "published_at", "source", "error", "created_at")
 FEED_STATE = ["next_poll_at", "last_polled_at", "last_success_at", "failures", "last_error"]
 
@@ -190,6 +200,22 @@ class EvidenceInline(admin.TabularInline):
         return super().get_queryset(request).select_related("source", "speaker", "reviewed_by")
 
 
+class ExternalReviewInline(admin.TabularInline):
+    """Other publishers' fact-checks of the claim (imported ClaimReviews); read-only."""
+
+    model = ExternalReview
+    extra = 0
+    max_num = 0
+    can_delete = False
+    verbose_name = "fact-check by another publisher"
+    verbose_name_plural = "fact-checks by other publishers (imported; they move no status)"
+    fields = REVIEW_FIELDS
+    readonly_fields = REVIEW_FIELDS
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.has_perm("facts.view_claim"))
+
+
 class VerdictInline(admin.StackedInline):
     """Earlier verdicts read-only; one empty form adds a new one (append-only)."""
 
@@ -268,7 +294,7 @@ class ClaimAdmin(admin.ModelAdmin):
             },
         ),
     ]
-    inlines = [EvidenceInline, VerdictInline]
+    inlines = [EvidenceInline, ExternalReviewInline, VerdictInline]
     actions = ["recheck"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
@@ -597,6 +623,34 @@ class FeedEntryInline(admin.TabularInline):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[FeedEntry]:
         return super().get_queryset(request).select_related("source")
+
+
+@admin.register(ExternalReview)
+class ExternalReviewAdmin(ReadOnlyAdmin):
+    """Imported ClaimReviews (`manage.py import_claimreview`, POST /claimreview-import/)."""
+
+    list_display = ["claim", "publisher", "rating_text", "rating_value", "published"]
+    list_filter = ["publisher", "language"]
+    search_fields = ["claim_reviewed", "publisher", "claimant", "url"]
+    list_select_related = ["claim"]
+    fields = [
+        "claim",
+        "claim_reviewed",
+        *REVIEW_FIELDS,
+        "worst_rating",
+        "publisher_url",
+        "appearances",
+        "language",
+        "imported_by",
+        "created_at",
+        "updated_at",
+    ]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.has_perm("facts.view_claim"))
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
 
 
 @admin.register(Feed)

@@ -544,6 +544,48 @@ class Verdict(models.Model):
         return f"{self.rating} on claim {self.claim_id}"
 
 
+class ExternalReview(models.Model):
+    """A fact-check another publisher made of a claim, imported from its schema.org
+    ClaimReview: the publisher's verdict in its own words and on its own scale, kept apart
+    from our verdicts (it moves no status). `key` makes a second import of the same review
+    an update, not a copy (`claimreview.ReviewItem.key`)."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="external_reviews")
+    key = models.CharField(max_length=64, unique=True, editable=False)
+    url = models.URLField(max_length=2000, blank=True, help_text="The review's page")
+    publisher = models.CharField(max_length=500, blank=True)
+    publisher_url = models.URLField(max_length=2000, blank=True)
+    claim_reviewed = models.TextField(help_text="The claim as the publisher worded it")
+    rating_text = models.CharField(
+        max_length=500, blank=True, help_text="The publisher's rating in its own words"
+    )
+    rating_value = models.FloatField(null=True, blank=True)
+    best_rating = models.FloatField(null=True, blank=True)
+    worst_rating = models.FloatField(null=True, blank=True)
+    published = models.DateField(null=True, blank=True)
+    claimant = models.CharField(max_length=500, blank=True)
+    appearances = models.JSONField(
+        default=list, blank=True, help_text="Where the claim was seen (URLs)"
+    )
+    language = models.CharField(max_length=12, blank=True)
+    raw = models.JSONField(default=dict, blank=True, help_text="The ClaimReview as imported")
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.publisher or 'review'}: {self.rating_text or self.rating_value}"
+
+
 class Feed(models.Model):
     """An RSS or Atom feed the service follows: each new entry becomes a source, fetched by
     its URL. Polled by beat every `poll_interval` seconds; a failing feed waits longer after
@@ -624,6 +666,7 @@ class CheckRunKind(models.TextChoices):
     RECHECK_CLAIM = "recheck_claim"
     BACKFILL_CLAIM = "backfill_claim"
     POLL_FEED = "poll_feed"
+    EMBED_CLAIMS = "embed_claims"
     SWEEP = "sweep"
 
 
@@ -692,6 +735,12 @@ class CheckRun(models.Model):
                 fields=["feed"],
                 condition=Q(state__in=["queued", "running"], kind="poll_feed"),
                 name="check_run_one_poll_per_feed",
+            ),
+            # One queued embedding run at a time: the next request joins it.
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=Q(state="queued", kind="embed_claims"),
+                name="check_run_one_queued_embedding",
             ),
         ]
         indexes = [models.Index(fields=["state", "-created_at"], name="check_run_state_idx")]

@@ -33,6 +33,7 @@ from factcheck.facts.models import (
     Event,
     Evidence,
     EvidenceMethod,
+    ExternalReview,
     Feed,
     FeedEntry,
     Rating,
@@ -387,3 +388,9 @@ def webhook_deliveries(
     if owner is not None:
         rows = rows.filter(subscription__owner=owner)
     return rows
+
+
+def external_reviews_for_claim(*, claim: Claim) -> QuerySet[ExternalReview]:
+    return ExternalReview.objects.filter(claim=claim).order_by(
+        F("published").desc(nulls_last=True), "-id"
+    )

@@ -14,21 +14,24 @@ from collections.abc import Callable
 from typing import Any
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, transaction
 
 from factcheck.facts.models import CheckRun, StatusTrigger
 from factcheck.facts.services.check_runs import check_run_fail, check_run_finish, check_run_start
-from factcheck.facts.services.claims import claim_recompute_status
+from factcheck.facts.services.claims import claim_recompute_status, claims_queue_embedding
 from factcheck.facts.services.feeds import feed_poll as feed_poll_service
 from factcheck.facts.services.feeds import feeds_queue_due
 from factcheck.facts.services.fetch import TransientFetchError
 from factcheck.facts.services.jobs import broker_errors, job_requeue, jobs_reconcile
+from factcheck.facts.services.matching import claims_embed_pending
 from factcheck.facts.services.sources import source_ingest as source_ingest_service
 from factcheck.facts.services.sweeps import sweep_stale_claims as sweep_service
 from factcheck.facts.services.webhooks import webhook_deliver as webhook_deliver_service
 from factcheck.facts.services.webhooks import webhooks_due, webhooks_send
 
 logger = logging.getLogger(__name__)
+
+EMBED_PER_RUN = 5000  # claims per embedding run (about 30 s here), well inside the time limit
 
 TRANSIENT: tuple[type[BaseException], ...] = (
     OperationalError,
@@ -112,6 +115,21 @@ def claim_backfill(self: Any, check_run_id: int) -> None:
 
 
 @shared_task(**TASK_OPTIONS)
+def claims_embed(self: Any, check_run_id: int) -> None:
+    """Embed claims stored without a vector, a bounded number per run; queue the next run
+    while some remain."""
+
+    def work(run: CheckRun) -> dict[str, Any]:
+        counts = claims_embed_pending(limit=EMBED_PER_RUN)
+        if counts["remaining"]:
+            with transaction.atomic():
+                counts["next_run"] = claims_queue_embedding().pk
+        return counts
+
+    _run(self, check_run_id, work)
+
+
+@shared_task(**TASK_OPTIONS)
 def sweep_stale_claims(self: Any) -> None:
     """Beat: re-check claims not checked for FACTCHECK_RECHECK_AFTER, a batch at a time."""
     sweep_service()
@@ -120,12 +138,18 @@ def sweep_stale_claims(self: Any) -> None:
 @shared_task(**TASK_OPTIONS)
 def sweep_sources(self: Any) -> None:
     """Beat: retry failed sources with backoff; re-read sources an older engine screened."""
-    from django.db import transaction
-
-    from factcheck.facts.services.sweeps import sweep_engine_version, sweep_failed_sources
+    from factcheck.facts.services.sweeps import (
+        sweep_engine_version,
+        sweep_failed_sources,
+        sweep_unembedded_claims,
+    )
 
     with transaction.atomic():
-        counts = {**sweep_failed_sources(), **sweep_engine_version()}
+        counts = {
+            **sweep_failed_sources(),
+            **sweep_engine_version(),
+            **sweep_unembedded_claims(),
+        }
     logger.info("source sweep: %s", counts)
 
 

@@ -247,3 +247,24 @@ def test_marked_text_joins_overlapping_spans_and_escapes_the_text() -> None:
     assert "a <mark>&lt;b&gt; c</mark>" in html
     assert "[supports 1]" in html and "[contradicts 2]" in html
     assert html.count("<mark>") == 1
+
+
+def test_other_publishers_fact_checks_show_on_the_claim_page_and_in_their_list(claim) -> None:
+    from factcheck.facts.models import ExternalReview
+
+    ExternalReview.objects.create(
+        claim=claim,
+        key="k" * 64,
+        url="https://checks.example/1",
+        publisher="Example Checks",
+        claim_reviewed=claim.text,
+        rating_text="Pants on Fire",
+    )
+    client = staff("editor")
+    page = client.get(f"/admin/facts/claim/{claim.pk}/change/")
+    assert page.status_code == 200
+    assert b"by other publishers" in page.content
+    assert b"Pants on Fire" in page.content
+    listing = client.get("/admin/facts/externalreview/")
+    assert listing.status_code == 200 and b"Example Checks" in listing.content
+    assert client.get("/admin/facts/externalreview/add/").status_code == 403

@@ -341,6 +341,44 @@ def claim_recompute_status(
     return claim
 
 
+def claim_first_status(claim: Claim) -> ClaimStatusChange:
+    """For a claim about to be created in bulk (an import), with no evidence yet: set the
+    status `claim_recompute_status` would give it (its claimant alone) and return its first
+    status change, unsaved, for the caller to write with the claim."""
+    result = corroboration.decide_status(
+        claimant=claimant_origin(claim), evidence=[], floors=automatic_floors()
+    )
+    now = timezone.now()
+    claim.status = result.status
+    claim.status_basis = result.basis
+    claim.status_explanation = result.sentence
+    claim.status_detail = result.as_dict()
+    claim.last_checked_at = now
+    return ClaimStatusChange(
+        claim=claim,
+        from_status="",
+        to_status=result.status,
+        from_basis="",
+        to_basis=result.basis,
+        changed_at=now,
+        trigger=StatusTrigger.EVIDENCE,
+        explanation=result.sentence,
+        detail=result.as_dict(),
+    )
+
+
+def claims_queue_embedding(*, requested_by: User | None = None) -> CheckRun:
+    """Queue the embedding of claims stored without a vector (an import through the API):
+    one queued run at a time, which later requests join."""
+    return _claim_queue_once(
+        kind=CheckRunKind.EMBED_CLAIMS,
+        claim=None,
+        trigger="",
+        requested_by=requested_by,
+        source=None,
+    )
+
+
 def claim_queue_backfill(*, claim: Claim, requested_by: User | None = None) -> CheckRun:
     """Queue the screening of a new or edited claim against the passages already stored."""
     return _claim_queue_once(
@@ -375,13 +413,14 @@ def claim_request_recheck(
 def _claim_queue_once(
     *,
     kind: str,
-    claim: Claim,
+    claim: Claim | None,
     trigger: str,
     requested_by: User | None,
     source: Source | None,
 ) -> CheckRun:
     """The claim's queued run of this kind, counting one more request, or a new one (the
-    database allows one queued run per claim and kind)."""
+    database allows one queued run per claim and kind; one queued embedding run, which
+    has no claim)."""
     for _ in range(3):
         pending = CheckRun.objects.filter(kind=kind, claim=claim, state=CheckRunState.QUEUED)
         # The update locks the queued run until this transaction commits, so it cannot
@@ -402,4 +441,4 @@ def _claim_queue_once(
         except IntegrityError:
             continue  # another request queued one just now: join it
         return job_queue(run)
-    raise RuntimeError(f"could not queue a {kind} run for claim {claim.pk}")
+    raise RuntimeError(f"could not queue a {kind} run for {claim or 'the claims'}")

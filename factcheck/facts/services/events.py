@@ -10,7 +10,11 @@ from django.db import transaction
 from django.db.models.expressions import RawSQL
 
 from factcheck.facts.models import Claim, Event, EventType, Source
-from factcheck.facts.services.webhooks import deliveries_for_event, webhooks_send
+from factcheck.facts.services.webhooks import (
+    deliveries_for_event,
+    deliveries_for_events,
+    webhooks_send,
+)
 
 # The writing transaction's id (64 bits, never wraps): the stream's order (selectors).
 _TRANSACTION_ID = "pg_current_xact_id()::text::bigint"
@@ -33,5 +37,29 @@ def event_record(
         data=data or {},
     )
     deliveries = deliveries_for_event(event)
+    if deliveries:
+        transaction.on_commit(partial(webhooks_send, deliveries))
+
+
+def events_record_many(
+    *, type: EventType, rows: list[tuple[Claim | None, Source | None, dict[str, Any]]]
+) -> None:
+    """`event_record` for many changes of one kind at once (an import): one insert for the
+    events and one for their deliveries."""
+    if not rows:
+        return
+    events = Event.objects.bulk_create(
+        [
+            Event(
+                transaction_id=RawSQL(_TRANSACTION_ID, ()),  # type: ignore[arg-type]
+                type=type,
+                claim=claim,
+                source=source,
+                data=data,
+            )
+            for claim, source, data in rows
+        ]
+    )
+    deliveries = deliveries_for_events(events)
     if deliveries:
         transaction.on_commit(partial(webhooks_send, deliveries))

@@ -32,6 +32,7 @@ TASKS: dict[str, str] = {
     CheckRunKind.RECHECK_CLAIM: "factcheck.facts.tasks.claim_recheck",
     CheckRunKind.BACKFILL_CLAIM: "factcheck.facts.tasks.claim_backfill",
     CheckRunKind.POLL_FEED: "factcheck.facts.tasks.feed_poll",
+    CheckRunKind.EMBED_CLAIMS: "factcheck.facts.tasks.claims_embed",
 }
 # A queued run whose message went out this long ago and that has not started is sent again,
 # then after twice as long, and so on (at most MAX_RESEND_WAIT): a long backlog is not
@@ -96,14 +97,9 @@ def job_send(check_run_id: int) -> bool:
 
 def job_requeue(*, check_run_id: int) -> None:
     """Give a run back to the queue (a transient failure before Celery's retry, a worker
-    that died). A re-check or backfill that meets another queued one for its claim joins it
-    and ends here."""
+    that died). A re-check or backfill that meets another queued one for its claim (an
+    embedding run, another queued embedding run) joins it and ends here."""
     run = CheckRun.objects.get(pk=check_run_id)
-    if run.claim_id is None:
-        CheckRun.objects.filter(pk=check_run_id).update(
-            state=CheckRunState.QUEUED, dispatched_at=timezone.now()
-        )
-        return
     try:
         with transaction.atomic():
             CheckRun.objects.filter(pk=check_run_id).update(

@@ -47,6 +47,41 @@ def claim_embed(*, claim: Claim) -> list[float]:
     return vector
 
 
+EMBED_BATCH = 256
+
+
+def claims_embed(claims: list[Claim]) -> None:
+    """Set the vectors of unsaved claims (a bulk create), one model call per batch."""
+    for start in range(0, len(claims), EMBED_BATCH):
+        chunk = claims[start : start + EMBED_BATCH]
+        for claim, vector in zip(
+            chunk, embeddings.encode([c.text for c in chunk], batch_size=64), strict=True
+        ):
+            claim.embedding = [float(x) for x in vector]
+
+
+def claims_embed_pending(*, limit: int) -> dict[str, int]:
+    """Embed up to `limit` stored claims that have no vector yet (oldest first); until then
+    no text is matched against them. Returns how many were embedded and how many remain."""
+    done = 0
+    while done < limit:
+        chunk = list(
+            Claim.objects.filter(embedding__isnull=True)
+            .order_by("pk")
+            .only("pk", "text")[: min(EMBED_BATCH, limit - done)]
+        )
+        if not chunk:
+            break
+        claims_embed(chunk)
+        for claim in chunk:
+            # Only if nobody edited the claim meanwhile (an edit embeds the new text itself).
+            Claim.objects.filter(pk=claim.pk, text=claim.text, embedding__isnull=True).update(
+                embedding=claim.embedding
+            )
+        done += len(chunk)
+    return {"embedded": done, "remaining": Claim.objects.filter(embedding__isnull=True).count()}
+
+
 def claim_spec(claim: Claim) -> ClaimSpec:
     """The engine's view of a claim; a person's structured figure overrides the parse."""
     quantity = None

@@ -21,7 +21,7 @@ from factcheck.facts.models import (
 )
 from factcheck.facts.selectors import claim_ids_stale
 from factcheck.facts.services.check_runs import check_run_fail, check_run_finish
-from factcheck.facts.services.claims import claim_recompute_status
+from factcheck.facts.services.claims import claim_recompute_status, claims_queue_embedding
 from factcheck.facts.services.sources import source_queue_ingest, source_retry
 from factcheck.matching import ENGINE_VERSION
 
@@ -103,3 +103,16 @@ def sweep_engine_version(*, limit: int = 50) -> dict[str, int]:
         source_queue_ingest(source=source)
         queued += 1
     return {"sources_rescreened": queued}
+
+
+def sweep_unembedded_claims() -> dict[str, int]:
+    """Queue the embedding of claims stored without a vector when no run is on it (one whose
+    job failed, or an import whose message was lost)."""
+    if not Claim.objects.filter(embedding__isnull=True).exists():
+        return {"embedding_queued": 0}
+    busy = CheckRun.objects.filter(
+        kind=CheckRunKind.EMBED_CLAIMS, state__in=[CheckRunState.QUEUED, CheckRunState.RUNNING]
+    ).exists()
+    if not busy:
+        claims_queue_embedding()
+    return {"embedding_queued": int(not busy)}
