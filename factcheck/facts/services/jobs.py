@@ -107,7 +107,7 @@ def job_requeue(*, check_run_id: int) -> None:
             )
     except IntegrityError:
         other = CheckRun.objects.filter(
-            kind=run.kind, claim_id=run.claim_id, state=CheckRunState.QUEUED
+            kind=run.kind, claim=run.claim, state=CheckRunState.QUEUED
         ).first()
         CheckRun.objects.filter(pk=check_run_id).update(
             state=CheckRunState.DONE,
