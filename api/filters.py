@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,11 +31,13 @@ from factcheck.facts.models import (
     ReviewPriority,
     ReviewState,
     Source,
+    SourceStanding,
     Speaker,
     SpeakerKind,
     Stance,
     StatusBasis,
     Verdict,
+    VerdictFlag,
     WebhookDelivery,
 )
 
@@ -96,12 +99,22 @@ class BooleanFilter(filters.BooleanFilter):
 MAX_ID = 2**63 - 1  # PostgreSQL's bigint
 
 
+class WholeNumberField(forms.IntegerField):
+    """Digits only: Django's IntegerField also takes "3.0" and "3." as 3, which the schema
+    (type integer) does not allow."""
+
+    def to_python(self, value: Any) -> int | None:
+        if value not in self.empty_values and not re.fullmatch(r"\s*-?\d+\s*", str(value)):
+            raise forms.ValidationError("Enter a whole number.", code="invalid")
+        return super().to_python(value)
+
+
 @extend_schema_field({"type": "integer"})
 class IdFilter(filters.Filter):
     """A related row's id. An id that names nothing (0, negative, or past any id) gives an
     empty list, as an id that is not used yet does, rather than a 400 or a database error."""
 
-    field_class = forms.IntegerField
+    field_class = WholeNumberField
 
     def filter(self, queryset: QuerySet, value: Any) -> QuerySet:
         if value is None:
@@ -156,6 +169,7 @@ class SpeakerFilter(FilterSet):
 
 class SourceFilter(FilterSet):
     state = filters.MultipleChoiceFilter(choices=ProcessingState.choices)
+    standing = filters.MultipleChoiceFilter(choices=SourceStanding.choices)
     published_after = UtcDateTimeFilter(field_name="published_at", lookup_expr="gte")
     published_before = UtcDateTimeFilter(field_name="published_at", lookup_expr="lt")
     search = filters.CharFilter(method="filter_search", help_text="Full-text search")
@@ -224,6 +238,10 @@ class ReviewQueueFilter(FilterSet):
 
 class VerdictFilter(FilterSet):
     rating = filters.MultipleChoiceFilter(choices=Rating.choices)
+    needs_review = BooleanFilter(
+        field_name="needs_review",
+        help_text="A source its evidence came from was corrected or retracted since",
+    )
 
     class Meta:
         model = Verdict
@@ -260,3 +278,13 @@ class WebhookDeliveryFilter(FilterSet):
     class Meta:
         model = WebhookDelivery
         fields = ["state", "subscription"]
+
+
+class VerdictFlagFilter(FilterSet):
+    open = BooleanFilter(
+        field_name="cleared_at", lookup_expr="isnull", help_text="Not yet answered"
+    )
+
+    class Meta:
+        model = VerdictFlag
+        fields = ["claim", "verdict", "source"]

@@ -25,10 +25,12 @@ from factcheck.facts.models import (
     Rating,
     ReviewPriority,
     Source,
+    SourceVersion,
     Speaker,
     Stance,
     StatusBasis,
     Verdict,
+    VerdictFlag,
     WebhookDelivery,
     WebhookSubscription,
 )
@@ -234,6 +236,12 @@ class SourceSerializer(ModelSerializer):
             "state",
             "error",
             "content_hash",
+            "standing",
+            "standing_note",
+            "standing_changed_at",
+            "next_refetch_at",
+            "last_refetched_at",
+            "refetch_error",
             "evidence_count",
             "created_at",
             "updated_at",
@@ -448,6 +456,8 @@ class EvidenceSerializer(ModelSerializer):
             "reviewed_by",
             "reviewed_at",
             "review_note",
+            "withdrawn_at",
+            "withdrawn_reason",
             "created_at",
             "updated_at",
         ]
@@ -596,12 +606,50 @@ class VerdictSerializer(ModelSerializer):
     claim = serializers.PrimaryKeyRelatedField(queryset=Claim.objects.all())
     rating = serializers.ChoiceField(choices=Rating.choices)
     author: Any = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    needs_review = serializers.SerializerMethodField(
+        help_text="A source its claim's evidence came from was corrected or retracted since "
+        "(see /verdict-flags/); the claim's next verdict answers it."
+    )
 
     class Meta:
         model = Verdict
-        fields = ["id", "claim", "rating", "summary", "author", "published", "created_at"]
+        fields = [
+            "id",
+            "claim",
+            "rating",
+            "summary",
+            "author",
+            "published",
+            "needs_review",
+            "created_at",
+        ]
         read_only_fields = ["author", "created_at"]
         extra_kwargs = {"summary": {"max_length": 10000}}
+
+    def get_needs_review(self, obj: Verdict) -> bool:
+        return bool(getattr(obj, "needs_review", False))
+
+
+class VerdictFlagSerializer(ModelSerializer):
+    open = serializers.SerializerMethodField(help_text="Not yet answered by a newer verdict")
+
+    class Meta:
+        model = VerdictFlag
+        fields = [
+            "id",
+            "verdict",
+            "claim",
+            "source",
+            "reason",
+            "open",
+            "created_at",
+            "cleared_at",
+            "cleared_by_verdict",
+        ]
+        read_only_fields = fields
+
+    def get_open(self, obj: VerdictFlag) -> bool:
+        return obj.cleared_at is None
 
 
 class FeedSerializer(ModelSerializer):
@@ -762,6 +810,10 @@ class StatsSerializer(serializers.Serializer):
     evidence_awaiting_review = serializers.IntegerField()
     evidence_changing_a_status = serializers.IntegerField(
         help_text="Unreviewed readings whose confirmation or rejection would change a status"
+    )
+    verdicts_to_look_at_again = serializers.IntegerField(
+        help_text="Verdicts with an open flag: a source of their evidence was corrected or "
+        "retracted since (/verdict-flags/?open=true)"
     )
     check_runs_by_state = serializers.DictField(child=serializers.IntegerField())
     failed_check_runs = serializers.IntegerField()
@@ -992,3 +1044,50 @@ class ExternalReviewSerializer(ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+
+class SourceVersionSerializer(ModelSerializer):
+    replaced_by: Any = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = SourceVersion
+        fields = [
+            "id",
+            "text",
+            "title",
+            "content_hash",
+            "replaced_at",
+            "reason",
+            "note",
+            "replaced_by",
+        ]
+        read_only_fields = fields
+
+
+class SourceCorrectionSerializer(serializers.Serializer):
+    note = StrictCharField(
+        max_length=2000, help_text="What was corrected (shown with the source and its events)"
+    )
+    text = StrictCharField(
+        max_length=1_000_000,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="The corrected text; leave out when only the fact of a correction is known "
+        "(its claims are re-checked and their verdicts flagged, its text stays)",
+    )
+
+
+class SourceRetractionSerializer(serializers.Serializer):
+    note = StrictCharField(max_length=2000, help_text="Why, or the publisher's notice")
+
+
+class StandingReportSerializer(serializers.Serializer):
+    changed = serializers.BooleanField(help_text="The text was replaced by a new version")
+    evidence_withdrawn = serializers.IntegerField()
+    claims_rechecked = serializers.IntegerField()
+    verdicts_flagged = serializers.IntegerField()
+    check_run = serializers.IntegerField(allow_null=True, help_text="The run reading the new text")
+    source: Any = SourceSerializer()

@@ -36,11 +36,17 @@ from factcheck.facts.models import (
     Evidence,
     Outlet,
     Speaker,
+    VersionReason,
     WebhookDelivery,
     WebhookSubscription,
 )
 from factcheck.facts.pages import verdict_page_url
 from factcheck.facts.services.claims import claim_create, claim_request_recheck, claim_update
+from factcheck.facts.services.corrections import (
+    source_mark_corrected,
+    source_retract,
+    source_revise,
+)
 from factcheck.facts.services.evidence import evidence_create, evidence_review
 from factcheck.facts.services.feeds import feed_create, feed_queue_poll, feed_update
 from factcheck.facts.services.matching import match_as_dict, text_match
@@ -139,6 +145,71 @@ class SourceViewSet(
         """Queue the source's ingestion again (after a failure)."""
         run = source_retry(source=self.get_object(), requested_by=acting_user(request))
         return Response(serializers.CheckRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        request=serializers.SourceCorrectionSerializer,
+        responses={200: serializers.StandingReportSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def correct(self, request: Request, pk: str | None = None) -> Response:
+        """The source was corrected. With the corrected `text`: the old text is kept as a
+        version (`versions/`), evidence whose quote the new text no longer holds is
+        withdrawn, and the new text is read (`check_run`). Either way the claims that
+        counted the source are re-checked and their verdicts made since are flagged for
+        review (`/verdict-flags/`); a `source.corrected` event tells the stream."""
+        body = serializers.SourceCorrectionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        source = self.get_object()
+        note, text = body.validated_data["note"].strip(), body.validated_data["text"]
+        if text.strip():
+            report = source_revise(
+                source_id=source.pk,
+                text=text,
+                reason=VersionReason.EDITOR,
+                note=note,
+                by=acting_user(request),
+            )
+            if not report["changed"]:
+                report = source_mark_corrected(
+                    source_id=source.pk, note=note, by=acting_user(request)
+                )
+        else:
+            report = source_mark_corrected(source_id=source.pk, note=note, by=acting_user(request))
+        return self._standing_answer(source.pk, report)
+
+    @extend_schema(
+        request=serializers.SourceRetractionSerializer,
+        responses={200: serializers.StandingReportSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def retract(self, request: Request, pk: str | None = None) -> Response:
+        """The publisher withdrew the source: all its evidence is withdrawn (kept, counted
+        for nothing), it is never read again, its claims are re-checked and their verdicts
+        flagged; a `source.retracted` event tells the stream."""
+        body = serializers.SourceRetractionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        source = self.get_object()
+        report = source_retract(
+            source_id=source.pk,
+            note=body.validated_data["note"].strip(),
+            by=acting_user(request),
+        )
+        return self._standing_answer(source.pk, report)
+
+    @extend_schema(
+        responses=serializers.SourceVersionSerializer(many=True), filters=False, parameters=[]
+    )
+    @action(detail=True, methods=["get"], filterset_class=None, ordering_fields=[])
+    def versions(self, request: Request, pk: str | None = None) -> Response:
+        """The source's earlier texts, newest first, each as it was before a correction."""
+        page = self.paginate_queryset(selectors.source_versions(source=self.get_object()))
+        data = serializers.SourceVersionSerializer(page, many=True).data
+        return self.get_paginated_response(data)
+
+    def _standing_answer(self, source_id: int, report: dict[str, Any]) -> Response:
+        source = selectors.source_list().get(pk=source_id)
+        body = {**report, "source": serializers.SourceSerializer(source).data}
+        return Response(serializers.StandingReportSerializer(body).data)
 
 
 @extend_schema_view(
@@ -361,6 +432,17 @@ class VerdictViewSet(
         serializer.instance = verdict_create(
             **serializer.validated_data, author=acting_user(self.request)
         )
+
+
+class VerdictFlagViewSet(viewsets.ReadOnlyModelViewSet):
+    """Verdicts to look at again, newest first: since the verdict was made, a source its
+    claim's evidence came from was corrected or retracted. `?open=true` for those no newer
+    verdict has answered yet."""
+
+    queryset = selectors.verdict_flags()
+    serializer_class = serializers.VerdictFlagSerializer
+    filterset_class = filters.VerdictFlagFilter
+    ordering_fields = ["created_at"]
 
 
 @extend_schema_view(

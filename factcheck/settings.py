@@ -176,6 +176,8 @@ STORAGES = {
 }
 
 # Request bodies above this size get 413 before anything parses them.
+# Pages fetched by URL are fetched again (corrections) for this many days; 0: never.
+FACTCHECK_REFETCH_DAYS = env_int("FACTCHECK_REFETCH_DAYS", 30, minimum=0)
 # ClaimReviews one API request may import (the command line has no limit).
 FACTCHECK_MAX_IMPORT_REVIEWS = env_int("FACTCHECK_MAX_IMPORT_REVIEWS", 2000, minimum=1)
 MAX_REQUEST_BYTES = env_int("FACTCHECK_MAX_REQUEST_BYTES", 2_000_000, minimum=1024)
@@ -245,6 +247,12 @@ CELERY_BEAT_SCHEDULE = {
     "poll-due-feeds": {
         "task": "factcheck.facts.tasks.poll_due_feeds",
         "schedule": timedelta(seconds=env_int("FACTCHECK_FEED_SCHEDULE_SECONDS", 60, minimum=5)),
+    },
+    "refetch-due-sources": {
+        "task": "factcheck.facts.tasks.refetch_due_sources",
+        "schedule": timedelta(
+            seconds=env_int("FACTCHECK_REFETCH_SCHEDULE_SECONDS", 300, minimum=5)
+        ),
     },
     "retry-and-rescreen-sources": {
         "task": "factcheck.facts.tasks.sweep_sources",

@@ -27,14 +27,17 @@ from factcheck.facts.models import (
     ReviewQueueEntry,
     ReviewState,
     Source,
+    SourceVersion,
     Speaker,
     Stance,
     Verdict,
+    VerdictFlag,
     WebhookDelivery,
     WebhookSubscription,
 )
 from factcheck.facts.selectors import evidence_suggested_q
 from factcheck.facts.services.claims import claim_create, claim_request_recheck, claim_update
+from factcheck.facts.services.corrections import source_retract
 from factcheck.facts.services.evidence import evidence_create, evidence_review
 from factcheck.facts.services.feeds import feed_create, feed_queue_poll, feed_update
 from factcheck.facts.services.sources import source_retry
@@ -105,10 +108,37 @@ class SpeakerAdmin(admin.ModelAdmin):
         speaker_save(speaker=obj)
 
 
+VERSION_FIELDS = ("replaced_at", "reason", "note", "replaced_by", "title", "text")
+
+
+class SourceVersionInline(admin.StackedInline):
+    """Earlier texts, as they were before each correction; read-only."""
+
+    model = SourceVersion
+    extra = 0
+    max_num = 0
+    can_delete = False
+    verbose_name_plural = "earlier versions (before each correction)"
+    fields = VERSION_FIELDS
+    readonly_fields = VERSION_FIELDS
+    classes = ["collapse"]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.has_perm("facts.view_source"))
+
+
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "outlet", "syndicated_from", "published_at", "state", "error"]
-    list_filter = ["state", "outlet"]
+    list_display = [
+        "__str__",
+        "outlet",
+        "syndicated_from",
+        "published_at",
+        "state",
+        "standing",
+        "error",
+    ]
+    list_filter = ["state", "standing", "outlet"]
     search_fields = ["title", "url"]
     readonly_fields = [
         "text_with_evidence",
@@ -116,11 +146,18 @@ class SourceAdmin(admin.ModelAdmin):
         "copy_of",
         "state",
         "error",
+        "standing",
+        "standing_note",
+        "standing_changed_at",
+        "next_refetch_at",
+        "last_refetched_at",
+        "refetch_error",
         "created_at",
         "updated_at",
     ]
     autocomplete_fields = ["outlet", "syndicated_from"]
-    actions = ["retry"]
+    inlines = [SourceVersionInline]
+    actions = ["retry", "retract"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(description="text, with its evidence")
@@ -147,6 +184,27 @@ class SourceAdmin(admin.ModelAdmin):
             except ValidationError as error:
                 _report(request, self, error)
         self.message_user(request, f"Queued {queued} source(s) again.")
+
+    @admin.action(description="Mark the selected sources retracted by their publisher")
+    def retract(self, request: HttpRequest, queryset: QuerySet[Source]) -> None:
+        flagged = done = 0
+        for source in queryset:
+            try:
+                report = source_retract(
+                    source_id=source.pk,
+                    note=f"marked retracted in the admin by {request.user.get_username()}",
+                    by=acting_user(request),
+                )
+            except ValidationError as error:
+                _report(request, self, error)
+                continue
+            done += 1
+            flagged += report["verdicts_flagged"]
+        self.message_user(
+            request,
+            f"Retracted {done} source(s): their evidence no longer counts; "
+            f"{flagged} verdict(s) flagged for review.",
+        )
 
 
 def quote_in_paragraph(evidence: Evidence) -> str:
@@ -648,6 +706,22 @@ class ExternalReviewAdmin(ReadOnlyAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(request.user.has_perm("facts.view_claim"))
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+
+@admin.register(VerdictFlag)
+class VerdictFlagAdmin(ReadOnlyAdmin):
+    """Verdicts to look at again: a source their claim's evidence came from was corrected
+    or retracted since. The claim's next verdict answers the flag."""
+
+    list_display = ["verdict", "claim", "source", "reason", "created_at", "cleared_at"]
+    list_filter = [("cleared_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["verdict", "claim", "source"]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.has_perm("facts.view_verdict"))
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)

@@ -98,6 +98,12 @@ class ProcessingState(models.TextChoices):
     FAILED = "failed"
 
 
+class SourceStanding(models.TextChoices):
+    CURRENT = "current"
+    CORRECTED = "corrected"  # its text changed after it was read (a new version)
+    RETRACTED = "retracted"  # withdrawn by its publisher: its evidence counts for nothing
+
+
 class Source(models.Model):
     url = models.URLField(max_length=2000, blank=True, default="", help_text="Normalised URL")
     title = models.CharField(max_length=500, blank=True)
@@ -132,6 +138,18 @@ class Source(models.Model):
     # False when the failure is the input's own (too long to read): retrying cannot help,
     # so the sweep leaves it; a person may still retry it.
     retryable = models.BooleanField(default=True)
+    standing = models.CharField(
+        max_length=12, choices=SourceStanding.choices, default=SourceStanding.CURRENT
+    )
+    standing_note = models.TextField(blank=True, help_text="Why it was corrected or retracted")
+    standing_changed_at = models.DateTimeField(null=True, blank=True)
+    # A page whose text was fetched from its URL is fetched again, less often as it ages,
+    # with the validators its server sent (conditional GET); null: not (or no longer).
+    etag = models.CharField(max_length=500, blank=True, editable=False)
+    last_modified = models.CharField(max_length=100, blank=True, editable=False)
+    next_refetch_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_refetched_at = models.DateTimeField(null=True, blank=True, editable=False)
+    refetch_error = models.TextField(blank=True, editable=False)
     search_vector = models.GeneratedField(
         expression=SearchVector("title", "text", config="english"),
         output_field=SearchVectorField(),
@@ -163,10 +181,45 @@ class Source(models.Model):
         indexes = [
             GinIndex(fields=["search_vector"], name="source_search_gin"),
             models.Index(fields=["state", "updated_at"], name="source_state_idx"),
+            models.Index(
+                fields=["next_refetch_at"],
+                condition=Q(next_refetch_at__isnull=False),
+                name="source_refetch_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title or self.url or f"source {self.pk}"
+
+
+class VersionReason(models.TextChoices):
+    REFETCH = "refetch"  # the page changed when fetched again
+    EDITOR = "editor"  # an editor gave the corrected text
+
+
+class SourceVersion(models.Model):
+    """An earlier text of a source, kept when a correction replaced it (readable as it was)."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="versions")
+    text = models.TextField()
+    title = models.CharField(max_length=500, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    replaced_at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(max_length=8, choices=VersionReason.choices)
+    note = models.TextField(blank=True)
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-replaced_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"source {self.source_id} as of {self.replaced_at:%Y-%m-%d %H:%M}"
 
 
 class Passage(models.Model):
@@ -397,6 +450,10 @@ class Evidence(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(blank=True)
+    # Set when the passage left its source (a correction removed it) or the source was
+    # retracted: the evidence stays on record and counts for nothing.
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawn_reason = models.TextField(blank=True, editable=False)
     # Kept by every status recompute for readings nobody has reviewed (null once reviewed).
     review_priority = models.PositiveSmallIntegerField(
         choices=ReviewPriority.choices, null=True, blank=True, editable=False
@@ -586,6 +643,43 @@ class ExternalReview(models.Model):
         return f"{self.publisher or 'review'}: {self.rating_text or self.rating_value}"
 
 
+class VerdictFlag(models.Model):
+    """A verdict to look at again: a source its claim's evidence came from was corrected or
+    retracted after (or while) the verdict was made. Cleared by the claim's next verdict."""
+
+    verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, related_name="flags")
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="verdict_flags")
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    cleared_by_verdict = models.ForeignKey(
+        Verdict, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["verdict", "source"],
+                condition=Q(cleared_at__isnull=True),
+                name="verdict_flag_one_open_per_source",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["-created_at"],
+                condition=Q(cleared_at__isnull=True),
+                name="verdict_flag_open_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"verdict {self.verdict_id}: {self.reason[:60]}"
+
+
 class Feed(models.Model):
     """An RSS or Atom feed the service follows: each new entry becomes a source, fetched by
     its URL. Polled by beat every `poll_interval` seconds; a failing feed waits longer after
@@ -667,6 +761,7 @@ class CheckRunKind(models.TextChoices):
     BACKFILL_CLAIM = "backfill_claim"
     POLL_FEED = "poll_feed"
     EMBED_CLAIMS = "embed_claims"
+    REFETCH_SOURCE = "refetch_source"
     SWEEP = "sweep"
 
 
@@ -736,6 +831,11 @@ class CheckRun(models.Model):
                 condition=Q(state__in=["queued", "running"], kind="poll_feed"),
                 name="check_run_one_poll_per_feed",
             ),
+            models.UniqueConstraint(
+                fields=["source"],
+                condition=Q(state__in=["queued", "running"], kind="refetch_source"),
+                name="check_run_one_refetch_per_source",
+            ),
             # One queued embedding run at a time: the next request joins it.
             models.UniqueConstraint(
                 fields=["kind"],
@@ -761,6 +861,8 @@ class EventType(models.TextChoices):
     EVIDENCE_ADDED = "evidence.added"
     EVIDENCE_REVIEWED = "evidence.reviewed"
     VERDICT_PUBLISHED = "verdict.published"
+    SOURCE_CORRECTED = "source.corrected"
+    SOURCE_RETRACTED = "source.retracted"
 
 
 class Event(models.Model):

@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -40,10 +41,12 @@ from factcheck.facts.models import (
     ReviewPriority,
     ReviewState,
     Source,
+    SourceVersion,
     Speaker,
     Stance,
     StatusBasis,
     Verdict,
+    VerdictFlag,
     WebhookDelivery,
     WebhookSubscription,
 )
@@ -140,7 +143,11 @@ def review_queue() -> QuerySet[Evidence]:
     newest claims first, the surest reading first."""
     return (
         _evidence_rows()  # with the source's text: each entry shows its paragraph
-        .filter(review_priority__isnull=False, review_state=ReviewState.UNREVIEWED)
+        .filter(
+            review_priority__isnull=False,
+            review_state=ReviewState.UNREVIEWED,
+            withdrawn_at__isnull=True,
+        )
         .select_related("source__copy_of", "claim__speaker")
         .order_by("review_priority", "-claim__created_at", "-claim_id", "-confidence", "id")
     )
@@ -177,7 +184,19 @@ def speaker_list() -> QuerySet[Speaker]:
 
 
 def verdict_list() -> QuerySet[Verdict]:
-    return Verdict.objects.select_related("claim", "author")
+    return Verdict.objects.select_related("claim", "author").annotate(
+        needs_review=Exists(VerdictFlag.objects.filter(verdict=OuterRef("pk"), cleared_at=None))
+    )
+
+
+def verdict_flags() -> QuerySet[VerdictFlag]:
+    """Verdicts to look at again, newest first: a source their claim's evidence came from
+    was corrected or retracted."""
+    return VerdictFlag.objects.select_related("verdict", "source").order_by("-created_at", "-id")
+
+
+def source_versions(*, source: Source) -> QuerySet[SourceVersion]:
+    return SourceVersion.objects.filter(source=source).select_related("replaced_by")
 
 
 def _count_of(model: Any, *, link: str, **where: Any) -> Coalesce:
@@ -279,11 +298,19 @@ def stats(*, since: datetime | None) -> dict[str, Any]:
         ),
         "evidence": Evidence.objects.count(),
         "evidence_awaiting_review": Evidence.objects.filter(
-            method=EvidenceMethod.AUTOMATIC, review_state=ReviewState.UNREVIEWED
+            method=EvidenceMethod.AUTOMATIC,
+            review_state=ReviewState.UNREVIEWED,
+            withdrawn_at__isnull=True,
         ).count(),
         "evidence_changing_a_status": Evidence.objects.filter(
-            review_priority=ReviewPriority.CHANGES_STATUS, review_state=ReviewState.UNREVIEWED
+            review_priority=ReviewPriority.CHANGES_STATUS,
+            review_state=ReviewState.UNREVIEWED,
+            withdrawn_at__isnull=True,
         ).count(),
+        "verdicts_to_look_at_again": VerdictFlag.objects.filter(cleared_at__isnull=True)
+        .values("verdict")
+        .distinct()
+        .count(),
         "check_runs_by_state": {s: runs.get(s, 0) for s in CheckRunState.values},
         "failed_check_runs": runs.get(CheckRunState.FAILED, 0),
         "since": since,

@@ -19,6 +19,8 @@ from django.db import InterfaceError, OperationalError, transaction
 from factcheck.facts.models import CheckRun, StatusTrigger
 from factcheck.facts.services.check_runs import check_run_fail, check_run_finish, check_run_start
 from factcheck.facts.services.claims import claim_recompute_status, claims_queue_embedding
+from factcheck.facts.services.corrections import source_refetch as refetch_service
+from factcheck.facts.services.corrections import sources_queue_due_refetch
 from factcheck.facts.services.feeds import feed_poll as feed_poll_service
 from factcheck.facts.services.feeds import feeds_queue_due
 from factcheck.facts.services.fetch import TransientFetchError
@@ -127,6 +129,24 @@ def claims_embed(self: Any, check_run_id: int) -> None:
         return counts
 
     _run(self, check_run_id, work)
+
+
+@shared_task(**TASK_OPTIONS)
+def source_refetch(self: Any, check_run_id: int) -> None:
+    """Fetch a page again; a changed text becomes a new version and is read again."""
+
+    def work(run: CheckRun) -> dict[str, Any]:
+        if run.source_id is None:
+            raise ValueError("check run has no source")
+        return refetch_service(source_id=run.source_id)
+
+    _run(self, check_run_id, work)
+
+
+@shared_task(**TASK_OPTIONS)
+def refetch_due_sources(self: Any) -> None:
+    """Beat: queue a re-fetch of each page whose time has come."""
+    sources_queue_due_refetch()
 
 
 @shared_task(**TASK_OPTIONS)

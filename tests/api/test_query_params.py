@@ -94,3 +94,11 @@ def test_the_first_status_has_no_previous_one_in_the_schema_or_the_answer(reader
     claim = f.claim()
     history = reader_client.get(f"/api/v1/claims/{claim.pk}/history/").json()
     assert history[0]["status_change"]["from_status"] is None
+
+
+def test_an_id_filter_takes_digits_only(reader_client) -> None:
+    for value in ("0.0", "3.", "1e3", "1.5"):
+        response = reader_client.get(f"/api/v1/sources/?outlet={value}")
+        assert response.status_code == 400, value
+        assert response.json()["errors"]["outlet"] == ["Enter a whole number."]
+    assert reader_client.get("/api/v1/sources/?outlet=0").status_code == 200

@@ -268,3 +268,28 @@ def test_other_publishers_fact_checks_show_on_the_claim_page_and_in_their_list(c
     listing = client.get("/admin/facts/externalreview/")
     assert listing.status_code == 200 and b"Example Checks" in listing.content
     assert client.get("/admin/facts/externalreview/add/").status_code == 403
+
+
+def test_a_source_is_retracted_from_the_admin_and_shows_its_earlier_versions(claim) -> None:
+    from factcheck.facts.models import Evidence, SourceVersion, VerdictFlag
+
+    evidence = Evidence.objects.get(claim=claim)
+    source = evidence.source
+    SourceVersion.objects.create(source=source, text="The first wording.", reason="editor")
+    client = staff("editor")
+    page = client.get(f"/admin/facts/source/{source.pk}/change/")
+    assert page.status_code == 200
+    assert b"arlier versions (before each correction)" in page.content
+    assert b"The first wording." in page.content
+    response = client.post(
+        "/admin/facts/source/",
+        {"action": "retract", "_selected_action": [source.pk]},
+        follow=True,
+    )
+    assert b"Retracted 1 source(s)" in response.content
+    source.refresh_from_db()
+    evidence.refresh_from_db()
+    assert source.standing == "retracted" and evidence.withdrawn_at is not None
+    assert "marked retracted in the admin by editor" in source.standing_note
+    assert not VerdictFlag.objects.exists()  # the claim had no verdict
+    assert staff("fact_checker").get("/admin/facts/verdictflag/").status_code == 200

@@ -233,9 +233,10 @@ def evidence_fact(evidence: Evidence) -> EvidenceFact:
 
 
 def _counted_evidence(claim: Claim) -> list[Evidence]:
-    """The claim's evidence as the rules read it; rejected readings count for nothing."""
+    """The claim's evidence as the rules read it; rejected readings and withdrawn evidence
+    (its passage corrected away, its source retracted) count for nothing."""
     return list(
-        Evidence.objects.filter(claim=claim)
+        Evidence.objects.filter(claim=claim, withdrawn_at__isnull=True)
         .exclude(review_state=ReviewState.REJECTED)
         .select_related(
             "speaker__root",

@@ -46,6 +46,9 @@ class FetchedPage:
     text: str
     title: str
     published_at: datetime | None
+    changed: bool = True  # False: a conditional GET answered 304 Not Modified (no text)
+    etag: str = ""
+    last_modified: str = ""
 
 
 @dataclass(frozen=True)
@@ -276,9 +279,28 @@ def feed_fetch(*, url: str, etag: str = "", last_modified: str = "") -> FetchedF
     )
 
 
-def url_fetch(*, url: str) -> FetchedPage:
-    """Download and extract one page. Raises FetchError or TransientFetchError."""
-    final_url, _, headers, body = _bounded_download(url)
+def url_fetch(*, url: str, etag: str = "", last_modified: str = "") -> FetchedPage:
+    """Download and extract one page; with the validators the server sent last time, a
+    conditional GET (`changed` False and no text when it answers 304). Raises FetchError or
+    TransientFetchError."""
+    conditions = {}
+    if etag:
+        conditions["If-None-Match"] = etag
+    if last_modified:
+        conditions["If-Modified-Since"] = last_modified
+    final_url, status, headers, body = _bounded_download(url, conditions=conditions)
+    etag = (headers.get("ETag") or etag)[:500]
+    last_modified = (headers.get("Last-Modified") or last_modified)[:100]
+    if status == 304:
+        return FetchedPage(
+            url=final_url,
+            text="",
+            title="",
+            published_at=None,
+            changed=False,
+            etag=etag,
+            last_modified=last_modified,
+        )
     content_type = headers.get_content_type()
     charset = headers.get_content_charset() or "utf-8"
     try:
@@ -286,7 +308,14 @@ def url_fetch(*, url: str) -> FetchedPage:
     except LookupError:
         raw = body.decode("utf-8", errors="replace")
     if content_type == "text/plain":
-        return FetchedPage(url=final_url, text=raw.strip(), title="", published_at=None)
+        return FetchedPage(
+            url=final_url,
+            text=raw.strip(),
+            title="",
+            published_at=None,
+            etag=etag,
+            last_modified=last_modified,
+        )
     import trafilatura
 
     text = trafilatura.extract(raw, include_comments=False, favor_precision=True) or ""
@@ -302,6 +331,8 @@ def url_fetch(*, url: str) -> FetchedPage:
         text=text.strip(),
         title=(meta.title or "") if meta else "",
         published_at=published,
+        etag=etag,
+        last_modified=last_modified,
     )
 
 

@@ -33,6 +33,7 @@ TASKS: dict[str, str] = {
     CheckRunKind.BACKFILL_CLAIM: "factcheck.facts.tasks.claim_backfill",
     CheckRunKind.POLL_FEED: "factcheck.facts.tasks.feed_poll",
     CheckRunKind.EMBED_CLAIMS: "factcheck.facts.tasks.claims_embed",
+    CheckRunKind.REFETCH_SOURCE: "factcheck.facts.tasks.source_refetch",
 }
 # A queued run whose message went out this long ago and that has not started is sent again,
 # then after twice as long, and so on (at most MAX_RESEND_WAIT): a long backlog is not

@@ -81,6 +81,9 @@ def evidence_upsert_automatic(*, source: Source, match: Match) -> str:
         "confidence": confidence,
         "engine_version": ENGINE_VERSION,
         "engine_notes": {**result.features, "speaker_mention": match.speaker_mention},
+        # Found in the source's current text: whatever a correction withdrew stands again.
+        "withdrawn_at": None,
+        "withdrawn_reason": "",
     }
     same = Evidence.objects.filter(claim=match.claim, source=source, speaker=match.speaker)
     with transaction.atomic():
@@ -126,6 +129,7 @@ def evidence_drop_unfound(*, source: Source, found: list[Match], claims: list[Cl
             claim__in=claims,
             method=EvidenceMethod.AUTOMATIC,
             review_state=ReviewState.UNREVIEWED,
+            withdrawn_at__isnull=True,  # withdrawn evidence stays on record
         ).values_list("pk", "claim_id", "speaker_id")
         if (claim_id, speaker_id) not in kept
     }

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from factcheck.facts.errors import AlreadyHeld, WrongState
 from factcheck.facts.models import (
@@ -17,6 +18,7 @@ from factcheck.facts.models import (
     Outlet,
     ProcessingState,
     Source,
+    SourceStanding,
     StatusTrigger,
 )
 from factcheck.facts.normalize import content_hash, normalise_url
@@ -161,6 +163,10 @@ def source_ingest(*, source_id: int) -> dict[str, Any]:
         source.state = ProcessingState.PROCESSING
         source.error = ""
         source.save(update_fields=["state", "error", "updated_at"])
+    if source.standing == SourceStanding.RETRACTED:
+        # Withdrawn by its publisher: nothing it says is evidence any more.
+        Source.objects.filter(pk=source_id).update(state=ProcessingState.PROCESSED, error="")
+        return {"retracted": True, "characters": len(source.text)}
     if source.copy_of is not None and source.content_hash == source.copy_of.content_hash:
         # The same text as its original: the original's evidence stands for both.
         Source.objects.filter(pk=source_id).update(state=ProcessingState.PROCESSED, error="")
@@ -189,9 +195,29 @@ def source_ingest(*, source_id: int) -> dict[str, Any]:
     return counts
 
 
+REFETCH_FIRST = timedelta(hours=1)
+REFETCH_LONGEST = timedelta(days=7)
+
+
+def refetch_wait(age: timedelta) -> timedelta | None:
+    """How long until a fetched page is fetched again, by how long we have held it: half its
+    age, at least an hour and at most a week, so a story is looked at again often while it
+    is fresh and corrected most; none once it is older than FACTCHECK_REFETCH_DAYS."""
+    days = settings.FACTCHECK_REFETCH_DAYS
+    if days <= 0 or age > timedelta(days=days):
+        return None
+    return min(max(age / 2, REFETCH_FIRST), REFETCH_LONGEST)
+
+
+def source_next_refetch(source: Source, now: datetime) -> datetime | None:
+    held_since = source.created_at or now
+    wait = refetch_wait(now - held_since)
+    return now + wait if wait is not None else None
+
+
 def _source_fill_from_url(source: Source) -> Source:
     """Fetch the page and store its text, title and date; the same text under another URL
-    is refused like a duplicate post."""
+    is refused like a duplicate post. The page is fetched again later (`refetch_wait`)."""
     page = url_fetch(url=source.url)
     digest = content_hash(page.text)
     other = Source.objects.filter(content_hash=digest).exclude(pk=source.pk).first()
@@ -203,7 +229,19 @@ def _source_fill_from_url(source: Source) -> Source:
     source.published_at = source.published_at or page.published_at
     if source.outlet is None:
         source.outlet = outlet_for_url(url=page.url)
+    source.etag, source.last_modified = page.etag, page.last_modified
+    source.next_refetch_at = source_next_refetch(source, timezone.now())
     source.save(
-        update_fields=["text", "content_hash", "title", "published_at", "outlet", "updated_at"]
+        update_fields=[
+            "text",
+            "content_hash",
+            "title",
+            "published_at",
+            "outlet",
+            "etag",
+            "last_modified",
+            "next_refetch_at",
+            "updated_at",
+        ]
     )
     return source

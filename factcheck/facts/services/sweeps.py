@@ -17,6 +17,7 @@ from factcheck.facts.models import (
     EvidenceMethod,
     ProcessingState,
     Source,
+    SourceStanding,
     StatusTrigger,
 )
 from factcheck.facts.selectors import claim_ids_stale
@@ -95,6 +96,7 @@ def sweep_engine_version(*, limit: int = 50) -> dict[str, int]:
     stale = (
         Evidence.objects.filter(method=EvidenceMethod.AUTOMATIC)
         .exclude(engine_version=ENGINE_VERSION)
+        .exclude(source__standing=SourceStanding.RETRACTED)  # never read again
         .values_list("source_id", flat=True)
         .distinct()[:limit]
     )

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from factcheck.facts.models import Claim, EventType, Rating, Verdict
+from factcheck.facts.services.corrections import verdict_flags_clear
 from factcheck.facts.services.events import event_record
 
 
@@ -14,7 +15,8 @@ from factcheck.facts.services.events import event_record
 def verdict_create(
     *, claim: Claim, rating: str, summary: str, author: User, published: bool = False
 ) -> Verdict:
-    """Add a verdict; it becomes the claim's current one. Earlier verdicts stay as they were."""
+    """Add a verdict; it becomes the claim's current one. Earlier verdicts stay as they were;
+    the flags asking to look at them again (a source corrected or retracted) are answered."""
     if rating not in Rating.values:
         raise ValidationError({"rating": f"Unknown rating {rating!r}."})
     summary = summary.strip()
@@ -25,6 +27,7 @@ def verdict_create(
         claim=locked, rating=rating, summary=summary, author=author, published=published
     )
     Claim.objects.filter(pk=locked.pk).update(current_verdict=verdict)
+    verdict_flags_clear(claim=locked, verdict=verdict)
     if published:
         event_record(
             type=EventType.VERDICT_PUBLISHED,
