@@ -205,6 +205,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# Webhook deliveries wait on other people's servers: they have their own queue and worker
+# (threads; `manage.py serve` starts it), so a slow receiver never holds up reading sources.
+WEBHOOK_QUEUE = "webhooks"
+CELERY_TASK_ROUTES = {"factcheck.facts.tasks.webhook_deliver": {"queue": WEBHOOK_QUEUE}}
 
 FACTCHECK_FETCH_TIMEOUT = env_int("FACTCHECK_FETCH_TIMEOUT", 15, minimum=1)
 FACTCHECK_FETCH_MAX_BYTES = env_int("FACTCHECK_FETCH_MAX_BYTES", 5_000_000, minimum=1024)

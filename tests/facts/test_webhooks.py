@@ -4,6 +4,7 @@ the Standard Webhooks library, retries with back-off, a receiver that is down, r
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -32,6 +33,7 @@ class Receiver:
 
     def __init__(self) -> None:
         self.status = 204
+        self.delay = 0.0  # seconds before it answers (a slow receiver)
         self.received: list[tuple[dict[str, str], bytes]] = []
         self.url = ""
 
@@ -45,6 +47,7 @@ def receiver(settings: Any) -> Iterator[Receiver]:
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
             state.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
+            time.sleep(state.delay)
             self.send_response(state.status)
             self.send_header("Content-Length", "0")
             self.end_headers()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -34,6 +35,8 @@ def start_worker(
     if purge:
         app.control.purge()
     env = {**os.environ, "DATABASE_URL": _database_url(), **(env or {})}
+    # Its own name, so that the wait below is for this worker, not another one already up.
+    name = f"test-{os.getpid()}-{time.monotonic_ns()}@{socket.gethostname()}"
     log = open(tmp_path / "worker.log", "ab")
     process = subprocess.Popen(
         [
@@ -46,7 +49,7 @@ def start_worker(
             *pool_args,
             "--loglevel=INFO",
             "-n",
-            f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
+            name,
             "--without-mingle",
             "--without-gossip",
         ],
@@ -58,7 +61,7 @@ def start_worker(
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if app.control.ping(timeout=0.5):
+        if app.control.ping(destination=[name], timeout=0.5):
             return process
         if process.poll() is not None:
             raise RuntimeError((tmp_path / "worker.log").read_text())
@@ -102,6 +105,11 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2):  # type: 
 def fetching_worker(transactional_db: None, tmp_path: Path) -> Iterator[object]:
     """A worker that may reach the test's own servers on loopback (pages, feeds, webhook
     receivers)."""
-    process = start_worker(tmp_path, "--pool=solo", env={"FACTCHECK_FETCH_ALLOW_PRIVATE": "1"})
+    process = start_worker(
+        tmp_path,
+        "--pool=solo",
+        "--queues=celery,webhooks",
+        env={"FACTCHECK_FETCH_ALLOW_PRIVATE": "1"},
+    )
     yield process
     stop_worker(process)

@@ -33,3 +33,63 @@ def test_a_worker_delivers_a_signed_event(
     ((headers, body),) = receiver.received
     payload = Webhook(hook["secret"]).verify(body, headers)
     assert (payload["type"], payload["data"]["claim"]) == ("claim.created", claim["id"])
+
+
+def test_a_slow_receiver_does_not_hold_up_reading_sources(
+    receiver: Receiver, transactional_db, tmp_path, editor_client
+) -> None:
+    """Deliveries have their own queue and worker (as `manage.py serve` runs them): 30
+    deliveries to a receiver taking 5 s each, on two threads, take over a minute; a source
+    posted after them is read meanwhile by the main worker."""
+    import time
+
+    from factcheck.facts.models import CheckRun
+    from tests.integration.conftest import start_worker, stop_worker
+
+    receiver.delay = 5.0
+    allow = {"FACTCHECK_FETCH_ALLOW_PRIVATE": "1"}
+    main = start_worker(tmp_path, "--pool=solo", "--queues=celery", env=allow)
+    hooks = start_worker(
+        tmp_path,
+        "--pool=threads",
+        "--concurrency=2",
+        "--queues=webhooks",
+        env=allow,
+        purge=False,
+    )
+    try:
+        editor_client.post(
+            "/api/v1/webhooks/",
+            {"url": receiver.url, "event_types": ["claim.created"]},
+            format="json",
+        )
+        reviews = [
+            {
+                "@type": "ClaimReview",
+                "url": f"https://checks.example/{n}",
+                "claimReviewed": f"Claim number {n} about the slow receiver is true.",
+                "reviewRating": {"alternateName": "False"},
+            }
+            for n in range(30)
+        ]
+        imported = editor_client.post(
+            "/api/v1/claimreview-import/", {"@graph": reviews}, format="json"
+        )
+        assert imported.status_code == 201
+        started = time.monotonic()
+        source = editor_client.post(
+            "/api/v1/sources/",
+            {"text": "North Korea has sent about 10,000 troops to Russia, the Pentagon said."},
+            format="json",
+        ).json()
+        wait_for(
+            lambda: CheckRun.objects.filter(pk=source["check_run"], state="done").exists(),
+            timeout=90,
+        )
+        read_in = time.monotonic() - started
+        delivered = WebhookDelivery.objects.filter(state="delivered").count()
+        assert delivered < 30, f"all deliveries were done before the source was read ({read_in} s)"
+        assert len(receiver.received) >= 1  # the webhook worker was delivering meanwhile
+    finally:
+        stop_worker(hooks)
+        stop_worker(main)

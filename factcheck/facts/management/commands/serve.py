@@ -14,6 +14,7 @@ import sys
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -24,7 +25,7 @@ RESTART_WINDOW = 60.0
 
 
 class Command(BaseCommand):
-    help = "Run web, worker and beat in the foreground (what `make run` does)."
+    help = "Run web, worker, webhook worker and beat in the foreground (what `make run` does)."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
@@ -34,6 +35,12 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--worker-concurrency", type=int, default=int(os.environ.get("CELERY_CONCURRENCY", "2"))
+        )
+        parser.add_argument(
+            "--webhook-concurrency",
+            type=int,
+            default=int(os.environ.get("WEBHOOK_CONCURRENCY", "8")),
+            help="threads delivering webhooks (each waits on a receiver)",
         )
         parser.add_argument("--no-seeds", action="store_true", help="skip load_seeds")
 
@@ -71,6 +78,27 @@ class Command(BaseCommand):
                 "INFO",
                 "--concurrency",
                 str(options["worker_concurrency"]),
+                "--queues",
+                "celery",
+                "--hostname",
+                "worker@%h",
+            ],
+            # Webhook deliveries: their own queue, threads (each waits on a receiver).
+            "webhooks": [
+                os.path.join(bin_dir, "celery"),
+                "-A",
+                "factcheck",
+                "worker",
+                "--loglevel",
+                "INFO",
+                "--pool",
+                "threads",
+                "--concurrency",
+                str(options["webhook_concurrency"]),
+                "--queues",
+                settings.WEBHOOK_QUEUE,
+                "--hostname",
+                "webhooks@%h",
             ],
             "beat": [
                 os.path.join(bin_dir, "celery"),
@@ -134,7 +162,7 @@ class Command(BaseCommand):
             self._stop_all(processes)
 
     def _stop_all(self, processes: dict[str, subprocess.Popen[bytes]]) -> None:
-        self.stdout.write("Stopping web, worker and beat ...")
+        self.stdout.write("Stopping web, workers and beat ...")
         for process in processes.values():
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
