@@ -413,6 +413,18 @@ class ReviewQueueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self) -> Any:
         return selectors.review_queue()  # the floors as configured now
 
+    @extend_schema(
+        responses=serializers.VerdictFlagSerializer(many=True), filters=False, parameters=[]
+    )
+    @action(detail=False, methods=["get"], filterset_class=None, filter_backends=[])
+    def verdicts(self, request: Request) -> Response:
+        """The queue's other half: verdicts to look at again (open flags), newest first: a
+        source their claim's evidence came from was corrected or retracted since. A new
+        verdict on the claim answers the flag."""
+        flags = selectors.verdict_flags().filter(cleared_at__isnull=True)
+        page = self.paginate_queryset(flags)
+        return self.get_paginated_response(serializers.VerdictFlagSerializer(page, many=True).data)
+
 
 class VerdictViewSet(
     mixins.ListModelMixin,

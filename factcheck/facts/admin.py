@@ -545,6 +545,24 @@ class ReviewQueueAdmin(ReviewActions, ReadOnlyAdmin):
     def get_ordering(self, request: HttpRequest) -> tuple[()]:
         return ()  # the queue's own order
 
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        # The queue's other half: verdicts a correction or retraction put in doubt.
+        flagged = selectors.verdict_flags().filter(cleared_at__isnull=True)
+        count = flagged.values("verdict").distinct().count()
+        if count:
+            url = reverse("admin:facts_verdictflag_changelist") + "?cleared_at__isempty=1"
+            self.message_user(
+                request,
+                format_html(
+                    "{} verdict(s) to look at again: a source of their evidence was corrected "
+                    'or retracted since. <a href="{}">See which and why</a>.',
+                    count,
+                    url,
+                ),
+                level=messages.WARNING,
+            )
+        return super().changelist_view(request, extra_context)
+
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(request.user.has_perm("facts.view_evidence"))
 

@@ -91,6 +91,8 @@ def test_a_corrected_text_withdraws_what_it_removed_and_flags_the_verdict(
     event = Event.objects.get(type="source.corrected")
     assert (event.data["verdicts_flagged"], event.data["evidence_withdrawn"]) == ([verdict.pk], 1)
     assert reader_client.get("/api/v1/stats/").json()["verdicts_to_look_at_again"] == 1
+    queue = reader_client.get("/api/v1/review-queue/verdicts/").json()["results"]
+    assert [(q["verdict"], q["open"]) for q in queue] == [(verdict.pk, True)]
 
     # The next verdict answers the flag.
     verdict_create(

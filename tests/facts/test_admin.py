@@ -293,3 +293,22 @@ def test_a_source_is_retracted_from_the_admin_and_shows_its_earlier_versions(cla
     assert "marked retracted in the admin by editor" in source.standing_note
     assert not VerdictFlag.objects.exists()  # the claim had no verdict
     assert staff("fact_checker").get("/admin/facts/verdictflag/").status_code == 200
+
+
+def test_the_review_queue_page_points_to_verdicts_to_look_at_again(claim) -> None:
+    from factcheck.facts.models import Verdict, VerdictFlag
+    from factcheck.facts.services.users import user_token_for_role
+
+    user_token_for_role(username="checker2", role="fact_checker")
+    from django.contrib.auth.models import User
+
+    verdict = Verdict.objects.create(
+        claim=claim, rating="true", summary="s", author=User.objects.get(username="checker2")
+    )
+    client = staff("fact_checker")
+    assert b"to look at again" not in client.get("/admin/facts/reviewqueueentry/").content
+    VerdictFlag.objects.create(verdict=verdict, claim=claim, reason="source 1 was retracted")
+    page = client.get("/admin/facts/reviewqueueentry/")
+    assert b"1 verdict(s) to look at again" in page.content
+    flags = client.get("/admin/facts/verdictflag/?cleared_at__isempty=1")
+    assert flags.status_code == 200 and b"source 1 was retracted" in flags.content
