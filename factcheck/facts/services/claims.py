@@ -33,7 +33,7 @@ from factcheck.facts.models import (
 from factcheck.facts.selectors import automatic_floors
 from factcheck.facts.services.events import event_record
 from factcheck.facts.services.jobs import job_queue
-from factcheck.facts.services.matching import claim_embed
+from factcheck.facts.services.matching import text_vector
 
 QUANTITY_FIELDS = ("quantity_value", "quantity_low", "quantity_high")
 EDITABLE_FIELDS = (
@@ -113,8 +113,10 @@ def claim_create(
                 existing_id=same,
                 kind="claim",
             )
+    # The model runs before the first write: the request's transaction holds no id and no
+    # lock meanwhile (a transaction with an id holds the changes stream back).
+    claim.embedding = text_vector(claim.text)
     claim.save()
-    claim_embed(claim=claim)
     claim_recompute_status(claim_id=claim.pk, trigger=StatusTrigger.EVIDENCE)
     claim_queue_backfill(claim=claim, requested_by=created_by)
     claim.refresh_from_db()
@@ -157,22 +159,31 @@ def claim_update(*, claim: Claim, data: dict[str, Any], if_match: str | None = N
     `if_match` is the version the editor saw (versions.claim_etag); another is refused."""
     from factcheck.facts.versions import claim_etag, require
 
-    locked = Claim.objects.select_for_update().get(pk=claim.pk)
-    require(if_match, claim_etag(locked), what="claim")
-    for name, value in data.items():
+    for name in data:
         if name not in EDITABLE_FIELDS:
             raise ValidationError({name: "This field cannot be changed."})
+    text = " ".join(str(data["text"]).split()) if "text" in data else claim.text
+    if not text:
+        raise ValidationError({"text": "A claim needs text."})
+    # A new text's vector is computed before the row lock is taken (and before the first
+    # write): the model never runs while the claim is locked.
+    vector = text_vector(text) if text != claim.text else None
+    locked = Claim.objects.select_for_update().get(pk=claim.pk)
+    require(if_match, claim_etag(locked), what="claim")
+    changed_text = text != locked.text
+    if changed_text and vector is None:  # edited by someone else since it was read
+        vector = text_vector(text)
+    for name, value in data.items():
         if name == "text":
-            value = " ".join(str(value).split())
-            if not value:
-                raise ValidationError({"text": "A claim needs text."})
+            value = text
         if name == "tags":
             value = _clean_tags(value)
         setattr(locked, name, value)
+    if changed_text:
+        locked.embedding = vector
     _validate_quantity(locked)
     locked.save()
-    if "text" in data:
-        claim_embed(claim=locked)
+    if changed_text:
         claim_queue_backfill(claim=locked)
     claim_recompute_status(claim_id=locked.pk, trigger=StatusTrigger.EVIDENCE)
     locked.refresh_from_db()

@@ -38,10 +38,15 @@ LEXICAL_CANDIDATES = 30
 NAMED_SCAN = 2000
 
 
+def text_vector(text: str) -> list[float]:
+    """A claim text's vector, as stored on the claim."""
+    return [float(x) for x in embeddings.encode([text])[0]]
+
+
 def claim_embed(*, claim: Claim) -> list[float]:
     """Store and return the claim's vector (used to find the passages and texts it speaks
     to)."""
-    vector = [float(x) for x in embeddings.encode([claim.text])[0]]
+    vector = text_vector(claim.text)
     Claim.objects.filter(pk=claim.pk).update(embedding=vector)
     claim.embedding = vector
     return vector
