@@ -239,6 +239,12 @@ class ClaimViewSet(viewsets.ModelViewSet):
     def get_queryset(self) -> Any:
         return selectors.claim_list()
 
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Tracked claims, newest first unless `ordering` says otherwise."""
+        rows = self.filter_queryset(self.get_queryset()).values(*serializers.CLAIM_ROW_FIELDS)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response([serializers.claim_row(r) for r in page or []])
+
     def perform_create(self, serializer: Any) -> None:
         claim = claim_create(
             **serializer.service_arguments(),

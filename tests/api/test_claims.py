@@ -167,3 +167,39 @@ def test_a_claim_with_verdicts_cannot_be_deleted(make_user, fact_checker) -> Non
     response = _client_for(make_user("boss", "admin")).delete(f"/api/v1/claims/{claim.pk}/")
     assert response.status_code == 409
     assert Claim.objects.filter(pk=claim.pk).exists()
+
+
+def test_the_claims_list_writes_each_claim_as_the_claim_page_does(reader_client) -> None:
+    """The list reads rows, not model instances (speed): it must say what the serializer
+    says of the same claim, field for field."""
+    import json
+    from datetime import date
+
+    from django.contrib.auth.models import User
+    from rest_framework.renderers import JSONRenderer
+
+    from api.serializers import ClaimSerializer
+    from factcheck.facts import selectors
+    from factcheck.facts.services.claims import claim_create
+    from factcheck.facts.services.verdicts import verdict_create
+    from tests import factories as f
+
+    plain = claim_create(text="A plain claim with nothing else.")
+    full = claim_create(
+        text="About 10,000 troops were sent.",
+        as_of=date(2024, 10, 28),
+        speaker=f.org("US government"),
+        tags=["Kursk", "troops"],
+        quantity_value=10_000,
+        quantity_unit="troops",
+        quantity_approximate=True,
+    )
+    f.evidence(full, f.source(), "supports", f.org("NATO"))
+    verdict_create(claim=full, rating="true", summary="s", author=User.objects.create(username="c"))
+    listed = {c["id"]: c for c in reader_client.get("/api/v1/claims/").json()["results"]}
+    for claim in (plain, full):
+        one = selectors.claim_list().get(pk=claim.pk)
+        expected = json.loads(JSONRenderer().render(ClaimSerializer(one).data))
+        assert listed[claim.pk] == expected
+    assert listed[full.pk]["quantity"]["value"] == 10_000
+    assert listed[full.pk]["current_verdict"]["rating"] == "true"
