@@ -288,3 +288,26 @@ def test_beat_queues_the_pages_whose_time_has_come_once(site: str) -> None:
     assert (run.state, run.counts) == ("done", {"changed": False, "not_modified": True})
     source.refresh_from_db()
     assert source.next_refetch_at > timezone.now()
+
+
+def test_a_page_that_changed_on_its_own_flags_only_verdicts_whose_evidence_went(
+    site: str,
+) -> None:
+    source = Source.objects.create(url=f"{site}/story", state="pending")
+    source_ingest(source_id=source.pk)
+    source.refresh_from_db()
+    first, second = (
+        "North Korea has sent about 10,000 troops to Russia, the Pentagon said on Monday.",
+        "Several thousand of them are moving toward the Kursk region, officials added.",
+    )
+    author = User.objects.create(username="checker")
+    verdicts = {}
+    for quote in (first, second):
+        claim = f.claim(quote)
+        f.evidence(claim, source, "supports", method=EvidenceMethod.MANUAL, quote=quote)
+        verdicts[quote] = verdict_create(claim=claim, rating="true", summary="s", author=author)
+    PAGE["etag"] = '"v2"'
+    PAGE["body"] = page([first.replace("10,000", "12,000"), second])
+    report = source_refetch(source_id=source.pk)
+    assert (report["evidence_withdrawn"], report["claims_rechecked"]) == (1, 2)
+    assert list(VerdictFlag.objects.values_list("verdict_id", flat=True)) == [verdicts[first].pk]

@@ -89,8 +89,16 @@ def source_revise(
         )
         source.save()
         # Before any is withdrawn: the claims that counted the source are the ones to tell.
-        claims, flagged = _consequences(source, f"source {source.pk} was corrected: {note}")
-        withdrawn = _evidence_follow_text(source, f"no longer in the source's text ({note})")
+        arrived = _counted_by(source)
+        withdrawn, lost = _evidence_follow_text(source, f"no longer in the source's text ({note})")
+        # A page that changed on its own (a time stamp, a related-links box) puts a verdict
+        # in doubt only where the claim lost evidence; an editor's correction, everywhere.
+        claims, flagged = _consequences(
+            source,
+            f"source {source.pk} was corrected: {note}",
+            arrived,
+            flag_only=lost if reason == VersionReason.REFETCH else None,
+        )
         # Read the new text: evidence it states again is found again, the rest dropped.
         run = source_queue_ingest(source=source, requested_by=by)
         return _told(
@@ -116,7 +124,9 @@ def source_mark_corrected(*, source_id: int, note: str, by: User | None = None) 
             standing_note=note,
             standing_changed_at=timezone.now(),
         )
-        claims, flagged = _consequences(source, f"source {source.pk} was corrected: {note}")
+        claims, flagged = _consequences(
+            source, f"source {source.pk} was corrected: {note}", _counted_by(source)
+        )
         return _told(
             EventType.SOURCE_CORRECTED,
             source,
@@ -143,7 +153,9 @@ def source_retract(*, source_id: int, note: str, by: User | None = None) -> dict
             standing_changed_at=now,
             next_refetch_at=None,
         )
-        claims, flagged = _consequences(source, f"source {source.pk} was retracted: {note}")
+        claims, flagged = _consequences(
+            source, f"source {source.pk} was retracted: {note}", _counted_by(source)
+        )
         withdrawn = Evidence.objects.filter(source=source, withdrawn_at__isnull=True).update(
             withdrawn_at=now, withdrawn_reason=f"the source was retracted ({note})"
         )
@@ -200,10 +212,12 @@ def _check_revisable(source: Source) -> None:
         )
 
 
-def _evidence_follow_text(source: Source, reason: str) -> int:
+def _evidence_follow_text(source: Source, reason: str) -> tuple[int, set[int]]:
     """Point each piece of the source's evidence at its quote in the new text; withdraw
-    what the new text no longer holds. Returns how many were withdrawn."""
+    what the new text no longer holds. Returns how many were withdrawn, and the claims
+    that lost evidence."""
     now = timezone.now()
+    lost: set[int] = set()
     withdrawn = 0
     for evidence in Evidence.objects.filter(source=source, withdrawn_at__isnull=True).exclude(
         quote=""
@@ -213,6 +227,7 @@ def _evidence_follow_text(source: Source, reason: str) -> int:
             evidence.withdrawn_at, evidence.withdrawn_reason = now, reason
             evidence.quote_start = evidence.quote_end = None
             withdrawn += 1
+            lost.add(evidence.claim_id)
         else:
             evidence.quote_start, evidence.quote_end = found, found + len(evidence.quote)
         evidence.save(
@@ -224,13 +239,11 @@ def _evidence_follow_text(source: Source, reason: str) -> int:
                 "updated_at",
             ]
         )
-    return withdrawn
+    return withdrawn, lost
 
 
-def _consequences(source: Source, reason: str) -> tuple[list[Claim], list[int]]:
-    """Re-check every claim that counted the source, and flag each such claim's current
-    verdict if it was made after the source's evidence on it arrived. Returns the claims and
-    the flagged verdicts' ids."""
+def _counted_by(source: Source) -> dict[int, Any]:
+    """The claims that count the source's evidence, each with when that evidence arrived."""
     arrived: dict[int, Any] = {}
     for claim_id, created_at in (
         Evidence.objects.filter(source=source, withdrawn_at__isnull=True)
@@ -238,12 +251,23 @@ def _consequences(source: Source, reason: str) -> tuple[list[Claim], list[int]]:
         .values_list("claim_id", "created_at")
     ):
         arrived[claim_id] = min(created_at, arrived.get(claim_id, created_at))
+    return arrived
+
+
+def _consequences(
+    source: Source, reason: str, arrived: dict[int, Any], *, flag_only: set[int] | None = None
+) -> tuple[list[Claim], list[int]]:
+    """Re-check every claim that counted the source (`arrived`), and flag each such claim's
+    current verdict (those in `flag_only`, when given) if it was made after the source's
+    evidence on it arrived. Returns the claims and the flagged verdicts' ids."""
     claims = list(Claim.objects.filter(pk__in=arrived).select_related("current_verdict"))
     flagged: list[int] = []
     for claim in claims:
         claim_request_recheck(claim=claim, trigger=StatusTrigger.SOURCE, source=source)
         verdict = claim.current_verdict
         if verdict is None or verdict.created_at < arrived[claim.pk]:
+            continue
+        if flag_only is not None and claim.pk not in flag_only:
             continue
         try:
             with transaction.atomic():
