@@ -16,7 +16,7 @@ from typing import Any
 from celery import shared_task
 from django.db import InterfaceError, OperationalError, transaction
 
-from factcheck.facts.models import CheckRun, StatusTrigger
+from factcheck.facts.models import CheckRun, Claim, StatusTrigger
 from factcheck.facts.services.check_runs import check_run_fail, check_run_finish, check_run_start
 from factcheck.facts.services.claims import claim_recompute_status, claims_queue_embedding
 from factcheck.facts.services.corrections import source_refetch as refetch_service
@@ -26,7 +26,13 @@ from factcheck.facts.services.feeds import feeds_queue_due
 from factcheck.facts.services.fetch import TransientFetchError
 from factcheck.facts.services.jobs import broker_errors, job_requeue, jobs_reconcile
 from factcheck.facts.services.matching import claims_embed_pending
+from factcheck.facts.services.screening import claim_backfill as backfill
 from factcheck.facts.services.sources import source_ingest as source_ingest_service
+from factcheck.facts.services.sweeps import (
+    sweep_engine_version,
+    sweep_failed_sources,
+    sweep_unembedded_claims,
+)
 from factcheck.facts.services.sweeps import sweep_stale_claims as sweep_service
 from factcheck.facts.services.webhooks import webhook_deliver as webhook_deliver_service
 from factcheck.facts.services.webhooks import webhooks_due, webhooks_send
@@ -105,8 +111,6 @@ def source_ingest(self: Any, check_run_id: int) -> None:
 @shared_task(**TASK_OPTIONS)
 def claim_backfill(self: Any, check_run_id: int) -> None:
     """Screen a new or edited claim against the passages already stored."""
-    from factcheck.facts.models import Claim
-    from factcheck.facts.services.screening import claim_backfill as backfill
 
     def work(run: CheckRun) -> dict[str, Any]:
         if run.claim_id is None:
@@ -158,12 +162,6 @@ def sweep_stale_claims(self: Any) -> None:
 @shared_task(**TASK_OPTIONS)
 def sweep_sources(self: Any) -> None:
     """Beat: retry failed sources with backoff; re-read sources an older engine screened."""
-    from factcheck.facts.services.sweeps import (
-        sweep_engine_version,
-        sweep_failed_sources,
-        sweep_unembedded_claims,
-    )
-
     with transaction.atomic():
         counts = {
             **sweep_failed_sources(),

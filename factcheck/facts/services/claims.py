@@ -34,6 +34,7 @@ from factcheck.facts.selectors import automatic_floors
 from factcheck.facts.services.events import event_record
 from factcheck.facts.services.jobs import job_queue
 from factcheck.facts.services.matching import text_vector
+from factcheck.facts.versions import claim_etag, require
 
 QUANTITY_FIELDS = ("quantity_value", "quantity_low", "quantity_high")
 EDITABLE_FIELDS = (
@@ -157,8 +158,6 @@ def _retried_create(claim: Claim) -> int | None:
 def claim_update(*, claim: Claim, data: dict[str, Any], if_match: str | None = None) -> Claim:
     """Change the editable fields; a new claimant or first source can change the status.
     `if_match` is the version the editor saw (versions.claim_etag); another is refused."""
-    from factcheck.facts.versions import claim_etag, require
-
     for name in data:
         if name not in EDITABLE_FIELDS:
             raise ValidationError({name: "This field cannot be changed."})

@@ -19,11 +19,19 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from factcheck.facts.models import CheckRun, CheckRunKind, CheckRunState, ProcessingState, Source
+from factcheck.facts.models import (
+    CheckRun,
+    CheckRunKind,
+    CheckRunState,
+    ProcessingState,
+    Source,
+    StatusTrigger,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +68,22 @@ def broker_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
+def job_create(
+    *,
+    kind: str,
+    source: Source | None = None,
+    trigger: str = StatusTrigger.SOURCE,
+    requested_by: User | None = None,
+    dispatch: bool = True,
+) -> CheckRun:
+    """Record a job as a check run and send it once the transaction commits
+    (`dispatch=False`: the caller runs it itself, as `manage.py ingest` does)."""
+    run = CheckRun.objects.create(
+        kind=kind, source=source, trigger=trigger, requested_by=requested_by
+    )
+    return job_queue(run) if dispatch else run
+
+
 def job_queue(run: CheckRun) -> CheckRun:
     """Send the run's message once the current transaction commits."""
     transaction.on_commit(partial(job_send, run.pk))
@@ -70,14 +94,14 @@ def job_send(check_run_id: int) -> bool:
     """Send one run's message now; False (and the run left for the reconciler) when the
     broker cannot be reached."""
     from factcheck.celery import app
-    from factcheck.facts import tasks  # noqa: F401  (registers the tasks in this process)
 
     run = CheckRun.objects.filter(pk=check_run_id).values("kind", "state").first()
     if run is None or run["state"] != CheckRunState.QUEUED or run["kind"] not in TASKS:
         return False
-    task = app.tasks[TASKS[run["kind"]]]
     try:
-        task.apply_async(
+        # By name: the services never import the tasks (tasks import the services).
+        app.send_task(
+            TASKS[run["kind"]],
             (check_run_id,),
             retry=True,
             retry_policy={"max_retries": 1, "interval_start": 0.2, "interval_step": 0.2},
@@ -130,8 +154,6 @@ def jobs_reconcile(
     *, limit: int = RECONCILE_BATCH, resend_after: timedelta = RESEND_AFTER
 ) -> dict[str, int]:
     """One pass of the reconciler; counts of what it did."""
-    from factcheck.facts.services.sources import source_queue_ingest
-
     now = timezone.now()
     dead_after = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT) + RUNNING_GRACE
     given_back = 0
@@ -171,7 +193,7 @@ def jobs_reconcile(
     adopted = 0
     for source in orphans:
         with transaction.atomic():
-            source_queue_ingest(source=source)
+            job_create(kind=CheckRunKind.INGEST_SOURCE, source=source)
         adopted += 1
     counts = {
         "runs_given_back": given_back,

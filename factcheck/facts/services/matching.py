@@ -25,7 +25,7 @@ from factcheck.matching.attribution import (
 )
 from factcheck.matching.learned import SHORT_TEXT
 from factcheck.matching.passages import Span, split_sentences
-from factcheck.matching.quantities import Bound, Quantity
+from factcheck.matching.quantities import Bound, Quantity, normalise_unit
 from factcheck.matching.stance import (
     DISCUSSES,
     UNRELATED,
@@ -110,8 +110,6 @@ def claim_spec(claim: Claim) -> ClaimSpec:
 
 
 def _unit(unit: str) -> str:
-    from factcheck.matching.quantities import normalise_unit
-
     return normalise_unit(unit.split(" ")[0]) if unit else ""
 
 

@@ -19,12 +19,12 @@ from factcheck.facts.models import (
     ProcessingState,
     Source,
     SourceStanding,
-    StatusTrigger,
 )
 from factcheck.facts.normalize import content_hash, normalise_url
 from factcheck.facts.services.fetch import FetchError, url_fetch
-from factcheck.facts.services.jobs import job_queue
+from factcheck.facts.services.jobs import job_create
 from factcheck.facts.services.outlets import outlet_for_url
+from factcheck.facts.services.screening import source_screen
 from factcheck.matching.passages import split_sentences
 
 
@@ -128,15 +128,12 @@ def source_queue_ingest(
 ) -> CheckRun:
     """Record the ingestion as a check run and send it to the workers once the transaction
     commits (`dispatch=False`: the caller runs it itself, as `manage.py ingest` does)."""
-    run = CheckRun.objects.create(
+    return job_create(
         kind=CheckRunKind.INGEST_SOURCE,
         source=source,
-        trigger=StatusTrigger.SOURCE,
         requested_by=requested_by,
+        dispatch=dispatch,
     )
-    if dispatch:
-        job_queue(run)
-    return run
 
 
 @transaction.atomic
@@ -156,8 +153,6 @@ def source_ingest(*, source_id: int) -> dict[str, Any]:
     """Read a stored source into passages, screen it against the tracked claims, record the
     evidence found and queue a re-check of each claim whose evidence changed. A failure
     leaves the source `failed` with its error, to be retried."""
-    from factcheck.facts.services.screening import source_screen
-
     with transaction.atomic():
         source = Source.objects.select_for_update().get(pk=source_id)
         source.state = ProcessingState.PROCESSING
