@@ -34,6 +34,8 @@ from factcheck.facts.models import (
     WebhookDelivery,
     WebhookSubscription,
 )
+from factcheck.facts.quantity import COLUMNS as QUANTITY_COLUMNS
+from factcheck.facts.quantity import ClaimQuantity
 from factcheck.facts.selectors import (
     ChangeCursor,
     HistoryEntry,
@@ -309,15 +311,11 @@ class QuantitySerializer(serializers.Serializer):
     about = StrictCharField(max_length=300, required=False, allow_blank=True, default="")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        value, low, high = attrs.get("value"), attrs.get("low"), attrs.get("high")
-        if value is None and low is None and high is None:
+        quantity = ClaimQuantity.from_dict(attrs)
+        if not quantity.has_figure:
             raise serializers.ValidationError("A quantity needs a value, a low or a high bound.")
-        if low is not None and high is not None and low > high:
-            raise serializers.ValidationError({"low": "The low bound is above the high bound."})
-        if value is not None and low is not None and value < low:
-            raise serializers.ValidationError({"value": "The value is below the low bound."})
-        if value is not None and high is not None and value > high:
-            raise serializers.ValidationError({"value": "The value is above the high bound."})
+        if problems := quantity.problems():
+            raise serializers.ValidationError(problems)
         return attrs
 
 
@@ -328,12 +326,7 @@ class QuantitySerializer(serializers.Serializer):
 CLAIM_ROW_FIELDS = (
     "id",
     "text",
-    "quantity_value",
-    "quantity_low",
-    "quantity_high",
-    "quantity_unit",
-    "quantity_approximate",
-    "quantity_about",
+    *QUANTITY_COLUMNS,
     "as_of",
     "speaker_id",
     "speaker__name",
@@ -356,9 +349,6 @@ CLAIM_ROW_FIELDS = (
 )
 
 
-QUANTITY_COLUMNS = ("quantity_value", "quantity_low", "quantity_high")
-
-
 def _when(value: Any) -> str | None:
     """A date or time as DRF writes it (UTC as "Z")."""
     if value is None:
@@ -370,20 +360,11 @@ def _when(value: Any) -> str | None:
 def claim_row(r: dict[str, Any]) -> dict[str, Any]:
     """One claim of a list page, from its `CLAIM_ROW_FIELDS` values, as ClaimSerializer
     writes it."""
-    has_quantity = any(r[k] is not None for k in QUANTITY_COLUMNS)
+    quantity = ClaimQuantity.of(r)
     return {
         "id": r["id"],
         "text": r["text"],
-        "quantity": {
-            "value": r["quantity_value"],
-            "low": r["quantity_low"],
-            "high": r["quantity_high"],
-            "unit": r["quantity_unit"],
-            "approximate": r["quantity_approximate"],
-            "about": r["quantity_about"],
-        }
-        if has_quantity
-        else None,
+        "quantity": quantity.as_dict() if quantity else None,
         "as_of": _when(r["as_of"]),
         "speaker": {"id": r["speaker_id"], "name": r["speaker__name"]}
         if r["speaker_id"] is not None
@@ -474,34 +455,16 @@ class ClaimSerializer(ModelSerializer):
 
     def to_representation(self, instance: Claim) -> dict[str, Any]:
         data = super().to_representation(instance)
-        data["quantity"] = (
-            {
-                "value": instance.quantity_value,
-                "low": instance.quantity_low,
-                "high": instance.quantity_high,
-                "unit": instance.quantity_unit,
-                "approximate": instance.quantity_approximate,
-                "about": instance.quantity_about,
-            }
-            if instance.has_quantity
-            else None
-        )
+        quantity = ClaimQuantity.of(instance)
+        data["quantity"] = quantity.as_dict() if quantity else None
         return data
 
     def service_arguments(self) -> dict[str, Any]:
         """The validated data as claim_create / claim_update keyword arguments."""
         data = dict(self.validated_data)
         data.pop("force", None)
-        if "quantity" in data:
-            quantity = data.pop("quantity") or {}
-            data.update(
-                quantity_value=quantity.get("value"),
-                quantity_low=quantity.get("low"),
-                quantity_high=quantity.get("high"),
-                quantity_unit=quantity.get("unit", ""),
-                quantity_approximate=quantity.get("approximate", False),
-                quantity_about=quantity.get("about", ""),
-            )
+        if "quantity" in data:  # null clears the figure
+            data.update(ClaimQuantity.from_dict(data.pop("quantity")).columns())
         return data
 
 

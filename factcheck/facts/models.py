@@ -374,12 +374,6 @@ class Claim(models.Model):
     def __str__(self) -> str:
         return self.text[:80]
 
-    @property
-    def has_quantity(self) -> bool:
-        return any(
-            v is not None for v in (self.quantity_value, self.quantity_low, self.quantity_high)
-        )
-
 
 class Stance(models.TextChoices):
     SUPPORTS = "supports"

@@ -30,19 +30,17 @@ from factcheck.facts.models import (
     Speaker,
     StatusTrigger,
 )
+from factcheck.facts.quantity import COLUMNS as QUANTITY_COLUMNS
+from factcheck.facts.quantity import ClaimQuantity
 from factcheck.facts.selectors import automatic_floors
 from factcheck.facts.services.events import event_record
 from factcheck.facts.services.jobs import job_queue
 from factcheck.facts.services.matching import text_vector
 from factcheck.facts.versions import claim_etag, require
 
-QUANTITY_FIELDS = ("quantity_value", "quantity_low", "quantity_high")
 EDITABLE_FIELDS = (
     "text",
-    *QUANTITY_FIELDS,
-    "quantity_unit",
-    "quantity_approximate",
-    "quantity_about",
+    *QUANTITY_COLUMNS,
     "as_of",
     "speaker",
     "first_source",
@@ -51,16 +49,10 @@ EDITABLE_FIELDS = (
 
 
 def _validate_quantity(claim: Claim) -> None:
-    value, low, high = claim.quantity_value, claim.quantity_low, claim.quantity_high
-    errors = {}
-    if low is not None and high is not None and low > high:
-        errors["quantity_low"] = "The low bound is above the high bound."
-    if value is not None and low is not None and value < low:
-        errors["quantity_value"] = "The value is below the low bound."
-    if value is not None and high is not None and value > high:
-        errors["quantity_value"] = "The value is above the high bound."
-    if errors:
-        raise ValidationError(errors)
+    quantity = ClaimQuantity.of(claim)
+    problems = quantity.problems() if quantity else {}
+    if problems:
+        raise ValidationError({f"quantity_{name}": text for name, text in problems.items()})
 
 
 def _clean_tags(tags: list[str]) -> list[str]:

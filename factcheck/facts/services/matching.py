@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.db.models import F
 
 from factcheck.facts.models import Claim, Speaker
+from factcheck.facts.quantity import ClaimQuantity
 from factcheck.facts.selectors import automatic_floors
 from factcheck.matching import candidates, embeddings, learned, lexical
 from factcheck.matching.attribution import (
@@ -90,22 +91,21 @@ def claims_embed_pending(*, limit: int) -> dict[str, int]:
 def claim_spec(claim: Claim) -> ClaimSpec:
     """The engine's view of a claim; a person's structured figure overrides the parse."""
     quantity = None
-    if claim.has_quantity:
-        value, low, high = claim.quantity_value, claim.quantity_low, claim.quantity_high
+    given = ClaimQuantity.of(claim)
+    if given is not None:
+        value, low, high = given.value, given.low, given.high
         if low is not None and high is not None and (value is None or low != high):
             bound = Bound.RANGE
         elif low is not None and high is None:
             bound = Bound.AT_LEAST
         elif high is not None and low is None:
             bound = Bound.AT_MOST
-        elif claim.quantity_approximate:
+        elif given.approximate:
             bound = Bound.APPROXIMATE
         else:
             bound = Bound.EXACT
             low = high = value
-        quantity = Quantity(
-            value=value, low=low, high=high, bound=bound, unit=_unit(claim.quantity_unit)
-        )
+        quantity = Quantity(value=value, low=low, high=high, bound=bound, unit=_unit(given.unit))
     return ClaimSpec(text=claim.text, quantity=quantity, as_of=claim.as_of, key=str(claim.pk))
 
 

@@ -18,6 +18,7 @@ from django.utils.dateparse import parse_datetime
 
 from factcheck.facts.models import Claim, Evidence, Outlet, ProcessingState, Source, Speaker
 from factcheck.facts.normalize import content_hash, normalise_url
+from factcheck.facts.quantity import ClaimQuantity
 from factcheck.facts.services.claims import claim_create
 from factcheck.facts.services.evidence import evidence_create
 from factcheck.facts.services.speakers import speaker_save
@@ -98,19 +99,13 @@ def _source(spec: dict[str, Any], folder: Path, report: SeedReport) -> Source:
 def _claim(spec: dict[str, Any], sources: dict[str, Source], report: SeedReport) -> Claim:
     claim = Claim.objects.filter(text=spec["text"]).first()
     if claim is None:
-        quantity = spec.get("quantity") or {}
         claim = claim_create(
             text=spec["text"],
             as_of=date.fromisoformat(spec["as_of"]) if spec.get("as_of") else None,
             speaker=Speaker.objects.get(name=spec["speaker"]) if spec.get("speaker") else None,
             first_source=sources.get(spec.get("first_source", "")),
             tags=spec.get("tags", []),
-            quantity_value=quantity.get("value"),
-            quantity_low=quantity.get("low"),
-            quantity_high=quantity.get("high"),
-            quantity_unit=quantity.get("unit", ""),
-            quantity_approximate=quantity.get("approximate", False),
-            quantity_about=quantity.get("about", ""),
+            **ClaimQuantity.from_dict(spec.get("quantity")).columns(),
         )
         report.count("claims", True)
     else:
