@@ -35,6 +35,7 @@ from factcheck.facts.models import (
     WebhookDelivery,
     WebhookSubscription,
 )
+from factcheck.facts.quantity import COLUMNS as QUANTITY_COLUMNS
 from factcheck.facts.selectors import evidence_suggested_q
 from factcheck.facts.services.claims import claim_create, claim_request_recheck, claim_update
 from factcheck.facts.services.corrections import source_retract
@@ -340,14 +341,7 @@ class ClaimAdmin(admin.ModelAdmin):
         (
             "Quantity",
             {
-                "fields": [
-                    "quantity_value",
-                    "quantity_low",
-                    "quantity_high",
-                    "quantity_unit",
-                    "quantity_approximate",
-                    "quantity_about",
-                ],
+                "fields": list(QUANTITY_COLUMNS),
                 "classes": ["collapse"],
             },
         ),
