@@ -113,11 +113,14 @@ def reviews_import(
     speakers: dict[str, Speaker] = {}
     for start in range(0, len(pending), BATCH):
         batch = pending[start : start + BATCH]
+        # The model runs before the batch's transaction opens: it holds no lock and no
+        # transaction id (which would hold the changes stream back) meanwhile.
+        vectors = _new_claim_vectors(batch) if embed else {}
         with transaction.atomic():
-            _import_batch(batch, report, tag_list, imported_by, embed, speakers)
+            _import_batch(batch, report, tag_list, imported_by, vectors, speakers)
         if progress is not None:
             progress(len(batch))
-    if report.claims_created and not embed:
+    if report.claims_created > report.embedded:  # left to the workers (or raced)
         report.embedding_run = claims_queue_embedding(requested_by=imported_by).pk
     if backfill:
         for claim in Claim.objects.filter(pk__in=report.created_claim_ids):
@@ -125,6 +128,20 @@ def reviews_import(
                 claim_queue_backfill(claim=claim, requested_by=imported_by)
             report.backfills_queued += 1
     return report
+
+
+def _new_claim_vectors(batch: list[ReviewItem]) -> dict[str, list[float]]:
+    """The vectors of the claims the batch will likely create (its reviews not held yet,
+    its words not tracked yet), read without locks; the transaction checks again."""
+    held = set(
+        ExternalReview.objects.filter(key__in=[i.key for i in batch]).values_list("key", flat=True)
+    )
+    texts = {i.claim_text for i in batch if i.key not in held}
+    texts -= set(Claim.objects.filter(text__in=texts).values_list("text", flat=True))
+    ordered = sorted(texts)
+    made = [Claim(text=t) for t in ordered]
+    claims_embed(made)
+    return {c.text: list(c.embedding) for c in made if c.embedding is not None}
 
 
 def _review_values(item: ReviewItem) -> dict[str, Any]:
@@ -150,7 +167,7 @@ def _import_batch(
     report: ImportReport,
     tags: list[str],
     imported_by: User | None,
-    embed: bool,
+    vectors: dict[str, list[float]],
     speakers: dict[str, Speaker],
 ) -> None:
     held = {
@@ -196,9 +213,9 @@ def _import_batch(
         claims[item.claim_text] = claim
         new_claims.append(claim)
     if new_claims:
-        if embed:
-            claims_embed(new_claims)
-            report.embedded += len(new_claims)
+        for claim in new_claims:
+            claim.embedding = vectors.get(claim.text)
+        report.embedded += sum(c.embedding is not None for c in new_claims)
         changes = [claim_first_status(c) for c in new_claims]
         Claim.objects.bulk_create(new_claims)
         ClaimStatusChange.objects.bulk_create(changes)
