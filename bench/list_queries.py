@@ -47,43 +47,15 @@ def raw_claims(request):  # type: ignore[no-untyped-def]
     JSON keys and nesting, built from `.values()` (no model instances, no serializer)."""
     from django.http import JsonResponse
 
+    from api.serializers import CLAIM_ROW_FIELDS
     from factcheck.facts import selectors
     from factcheck.facts.models import Claim
 
-    rows = list(
-        selectors.claim_list().values(  # type: ignore[misc]
-            "id",
-            "text",
-            "quantity_value",
-            "quantity_low",
-            "quantity_high",
-            "quantity_unit",
-            "quantity_approximate",
-            "quantity_about",
-            "as_of",
-            "speaker_id",
-            "speaker__name",
-            "first_source_id",
-            "tags",
-            "status",
-            "status_basis",
-            "status_explanation",
-            "status_detail",
-            "last_checked_at",
-            "current_verdict_id",
-            "current_verdict__rating",
-            "current_verdict__published",
-            "evidence_count",
-            "supporting_evidence_count",
-            "contradicting_evidence_count",
-            "created_at",
-            "updated_at",
-        )[:50]
-    )
+    rows = list(selectors.claim_list().values(*CLAIM_ROW_FIELDS)[:50])
     results = []
     for r in rows:
         quantity = None
-        if r["quantity_value"] is not None or r["quantity_low"] is not None:
+        if any(r[k] is not None for k in ("quantity_value", "quantity_low", "quantity_high")):
             quantity = {
                 "value": r["quantity_value"],
                 "low": r["quantity_low"],
