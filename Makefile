@@ -24,7 +24,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy factcheck api bench
+	$(VENV)/bin/mypy factcheck api bench tests
 
 pytest: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)

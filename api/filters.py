@@ -63,7 +63,7 @@ class UtcDateTimeFilter(filters.IsoDateTimeFilter):
     field_class = UtcIsoDateTimeField
 
 
-def full_text(queryset: QuerySet, value: str) -> QuerySet:
+def full_text(queryset: QuerySet[Any], value: str) -> QuerySet[Any]:
     if not value.strip():
         return queryset
     query = SearchQuery(value, search_type="websearch", config="english")
@@ -116,7 +116,7 @@ class IdFilter(filters.Filter):
 
     field_class = WholeNumberField
 
-    def filter(self, queryset: QuerySet, value: Any) -> QuerySet:
+    def filter(self, queryset: QuerySet[Any], value: Any) -> QuerySet[Any]:
         if value is None:
             return queryset
         if not 1 <= value <= MAX_ID:
@@ -178,7 +178,7 @@ class SourceFilter(FilterSet):
         model = Source
         fields = ["outlet", "syndicated_from", "state", "language"]
 
-    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return full_text(queryset, value)
 
 
@@ -198,10 +198,10 @@ class ClaimFilter(FilterSet):
         model = Claim
         fields = ["status", "status_basis", "speaker", "first_source"]
 
-    def filter_tag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_tag(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return queryset.filter(tags__contains=[value.strip().lower()])
 
-    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return full_text(queryset, value)
 
 
@@ -232,7 +232,7 @@ class ReviewQueueFilter(FilterSet):
         model = Evidence
         fields = ["priority", "claim", "source", "speaker", "stance"]
 
-    def filter_tag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_tag(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return queryset.filter(claim__tags__contains=[value.strip().lower()])
 
 

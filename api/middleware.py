@@ -84,7 +84,7 @@ class AdminLoginThrottleMiddleware:
 
 def _client_address(request: HttpRequest) -> str:
     proxies = int(str(settings.REST_FRAMEWORK.get("NUM_PROXIES") or 0))
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
+    forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR") or "")
     if proxies and forwarded:
         hops = [h.strip() for h in forwarded.split(",")]
         return hops[-min(proxies, len(hops))]

@@ -75,7 +75,7 @@ class StrictBooleanField(serializers.BooleanField):
         return data
 
 
-def _refuse_non_numbers(field: serializers.Field, data: Any) -> None:
+def _refuse_non_numbers(field: serializers.Field[Any, Any, Any, Any], data: Any) -> None:
     if isinstance(data, bool) or not isinstance(data, int | float):
         field.fail("not_a_number", kind="true/false" if isinstance(data, bool) else repr(data))
 
@@ -100,7 +100,7 @@ class StrictIntegerField(serializers.IntegerField):
         return int(super().to_internal_value(data))
 
 
-class ModelSerializer(serializers.ModelSerializer):
+class ModelSerializer(serializers.ModelSerializer[Any]):
     """A ModelSerializer whose text fields take only strings and booleans only true/false."""
 
     serializer_field_mapping = {
@@ -113,7 +113,7 @@ class ModelSerializer(serializers.ModelSerializer):
     }
 
 
-class NameOrIdField(serializers.Field):
+class NameOrIdField(serializers.Field[Any, Any, Any, Any]):
     """Accepts an id or a name. An unknown id is an error; an unknown name is created."""
 
     default_error_messages = {
@@ -134,7 +134,7 @@ class NameOrIdField(serializers.Field):
             found = self.model.objects.filter(pk=data).first() if 0 < data <= MAX_ID else None
             if found is None:
                 self.fail("does_not_exist", model=self.model.__name__.lower(), value=data)
-            return found  # type: ignore[return-value]
+            return found
         if not isinstance(data, str):
             self.fail("invalid")
         name = " ".join(data.split())
@@ -150,7 +150,7 @@ class NameOrIdField(serializers.Field):
         return {"id": value.pk, "name": value.name}
 
 
-class BriefSerializer(serializers.Serializer):
+class BriefSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(read_only=True)
     name = StrictCharField(read_only=True)
 
@@ -267,7 +267,7 @@ class SourceAcceptedSerializer(SourceDetailSerializer):
         read_only_fields = fields
 
 
-class SourceCreateSerializer(serializers.Serializer):
+class SourceCreateSerializer(serializers.Serializer[Any]):
     url = serializers.URLField(max_length=2000, required=False, allow_blank=True, default="")
     title = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
     text = StrictCharField(
@@ -296,7 +296,7 @@ class SourceCreateSerializer(serializers.Serializer):
         return attrs
 
 
-class QuantitySerializer(serializers.Serializer):
+class QuantitySerializer(serializers.Serializer[Any]):
     value = StrictFloatField(
         required=False, allow_null=True, default=None, min_value=-1e15, max_value=1e15
     )
@@ -544,7 +544,7 @@ class EvidenceSerializer(ModelSerializer):
         return evidence_fact(obj).origin.label
 
 
-class EvidenceCreateSerializer(serializers.Serializer):
+class EvidenceCreateSerializer(serializers.Serializer[Any]):
     claim = serializers.PrimaryKeyRelatedField(queryset=Claim.objects.all())
     source: Any = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all())
     speaker = NameOrIdField(model=Speaker, required=False, allow_null=True, default=None)
@@ -565,7 +565,7 @@ class EvidenceCreateSerializer(serializers.Serializer):
     confidence = StrictFloatField(required=False, default=1.0, min_value=0.0, max_value=1.0)
 
 
-class EvidenceReviewSerializer(serializers.Serializer):
+class EvidenceReviewSerializer(serializers.Serializer[Any]):
     stance = serializers.ChoiceField(
         choices=Stance.choices,
         required=False,
@@ -823,7 +823,7 @@ class StatusChangeSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class HistoryEntrySerializer(serializers.Serializer):
+class HistoryEntrySerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=["status", "verdict"])
     at = serializers.DateTimeField()
     status_change = serializers.SerializerMethodField()
@@ -833,16 +833,16 @@ class HistoryEntrySerializer(serializers.Serializer):
     def get_status_change(self, entry: HistoryEntry) -> dict[str, Any] | None:
         if entry.kind != "status":
             return None
-        return StatusChangeSerializer(entry.item).data  # type: ignore[return-value]
+        return StatusChangeSerializer(entry.item).data
 
     @extend_schema_field(VerdictSerializer(allow_null=True))
     def get_verdict(self, entry: HistoryEntry) -> dict[str, Any] | None:
         if entry.kind != "verdict":
             return None
-        return VerdictSerializer(entry.item).data  # type: ignore[return-value]
+        return VerdictSerializer(entry.item).data
 
 
-class StatsQuerySerializer(serializers.Serializer):
+class StatsQuerySerializer(serializers.Serializer[Any]):
     since = serializers.DateTimeField(required=False, default=None)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -851,7 +851,7 @@ class StatsQuerySerializer(serializers.Serializer):
         return attrs
 
 
-class StatsSerializer(serializers.Serializer):
+class StatsSerializer(serializers.Serializer[Any]):
     claims = serializers.IntegerField()
     claims_by_status = serializers.DictField(child=serializers.IntegerField())
     claims_by_basis = serializers.DictField(child=serializers.IntegerField())
@@ -875,7 +875,7 @@ class StatsSerializer(serializers.Serializer):
     status_changes_since = serializers.IntegerField(allow_null=True)
 
 
-class MatchRequestSerializer(serializers.Serializer):
+class MatchRequestSerializer(serializers.Serializer[Any]):
     text = StrictCharField(
         max_length=settings.FACTCHECK_MAX_MATCH_CHARS,
         trim_whitespace=True,
@@ -891,7 +891,7 @@ class MatchRequestSerializer(serializers.Serializer):
     limit = StrictIntegerField(required=False, default=20, min_value=1, max_value=50)
 
 
-class MatchSerializer(serializers.Serializer):
+class MatchSerializer(serializers.Serializer[Any]):
     claim = serializers.DictField()
     stance = serializers.ChoiceField(choices=Stance.choices)
     confidence = serializers.FloatField()
@@ -906,7 +906,7 @@ class MatchSerializer(serializers.Serializer):
     explanation = serializers.DictField()
 
 
-class ChangeQuerySerializer(serializers.Serializer):
+class ChangeQuerySerializer(serializers.Serializer[Any]):
     after = serializers.CharField(
         required=False,
         default="",
@@ -954,8 +954,8 @@ class ChangeQuerySerializer(serializers.Serializer):
         return types
 
 
-class ChangeSerializer(serializers.Serializer):
-    def get_fields(self) -> dict[str, serializers.Field]:
+class ChangeSerializer(serializers.Serializer[Any]):
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         # `source` and `data` name attributes of a serializer: declared here, not on the class.
         return {
             "cursor": serializers.CharField(
@@ -969,7 +969,7 @@ class ChangeSerializer(serializers.Serializer):
         }
 
 
-class ChangePageSerializer(serializers.Serializer):
+class ChangePageSerializer(serializers.Serializer[Any]):
     results = ChangeSerializer(many=True)
     next = serializers.CharField(
         allow_null=True,
@@ -1033,7 +1033,7 @@ class WebhookDeliverySerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class ReviewImportQuerySerializer(serializers.Serializer):
+class ReviewImportQuerySerializer(serializers.Serializer[Any]):
     tag = serializers.ListField(
         child=serializers.CharField(max_length=50),
         required=False,
@@ -1049,12 +1049,12 @@ class ReviewImportQuerySerializer(serializers.Serializer):
     )
 
 
-class SkippedReviewSerializer(serializers.Serializer):
+class SkippedReviewSerializer(serializers.Serializer[Any]):
     where = serializers.CharField(help_text="Its place in the payload, as a JSON path")
     reason = serializers.CharField()
 
 
-class ReviewImportReportSerializer(serializers.Serializer):
+class ReviewImportReportSerializer(serializers.Serializer[Any]):
     found = serializers.IntegerField(help_text="ClaimReviews and other objects found")
     claims_created = serializers.IntegerField()
     claims_joined = serializers.IntegerField(
@@ -1119,7 +1119,7 @@ class SourceVersionSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class SourceCorrectionSerializer(serializers.Serializer):
+class SourceCorrectionSerializer(serializers.Serializer[Any]):
     note = StrictCharField(
         max_length=2000, help_text="What was corrected (shown with the source and its events)"
     )
@@ -1133,11 +1133,11 @@ class SourceCorrectionSerializer(serializers.Serializer):
     )
 
 
-class SourceRetractionSerializer(serializers.Serializer):
+class SourceRetractionSerializer(serializers.Serializer[Any]):
     note = StrictCharField(max_length=2000, help_text="Why, or the publisher's notice")
 
 
-class StandingReportSerializer(serializers.Serializer):
+class StandingReportSerializer(serializers.Serializer[Any]):
     changed = serializers.BooleanField(help_text="The text was replaced by a new version")
     evidence_withdrawn = serializers.IntegerField()
     claims_rechecked = serializers.IntegerField()

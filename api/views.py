@@ -33,9 +33,12 @@ from factcheck.facts.claimreview import (
     reviews_in_html,
 )
 from factcheck.facts.models import (
+    CheckRun,
     Evidence,
     Outlet,
     Speaker,
+    Verdict,
+    VerdictFlag,
     VersionReason,
     WebhookDelivery,
     WebhookSubscription,
@@ -66,7 +69,7 @@ IF_MATCH = OpenApiParameter(
 )
 
 
-class OutletViewSet(viewsets.ModelViewSet):
+class OutletViewSet(viewsets.ModelViewSet[Outlet]):
     """News outlets, wires, governments and other publishers."""
 
     queryset = Outlet.objects.all()
@@ -77,7 +80,7 @@ class OutletViewSet(viewsets.ModelViewSet):
     action_roles = {"destroy": roles.ADMIN}
 
 
-class SpeakerViewSet(viewsets.ModelViewSet):
+class SpeakerViewSet(viewsets.ModelViewSet[Speaker]):
     """People and organisations quoted; `root` is the top of the organisation chain."""
 
     queryset = selectors.speaker_list()
@@ -110,7 +113,7 @@ class SourceViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
+    viewsets.GenericViewSet[Any],
 ):
     """Documents: articles and statements. Creating one queues its ingestion."""
 
@@ -227,7 +230,7 @@ class SourceViewSet(
         },
     ),
 )
-class ClaimViewSet(viewsets.ModelViewSet):
+class ClaimViewSet(viewsets.ModelViewSet[Any]):
     """Tracked claims with their corroboration status and current verdict."""
 
     serializer_class = serializers.ClaimSerializer
@@ -346,7 +349,7 @@ class EvidenceViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
+    viewsets.GenericViewSet[Evidence],
 ):
     """Evidence: a quoted passage, its stance on a claim, who said it. Editors add it;
     fact-checkers confirm or override it."""
@@ -405,7 +408,7 @@ class EvidenceViewSet(
         return response
 
 
-class ReviewQueueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class ReviewQueueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Any]):
     """Readings nobody has reviewed, in the order a fact-checker should take them: first
     those whose confirmation or rejection would change a claim's status (`priority` 0; the
     entry says which change), then contradictions below the engine's floor (1), then the
@@ -436,7 +439,7 @@ class VerdictViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
+    viewsets.GenericViewSet[Verdict],
 ):
     """Fact-checkers' verdicts. Append-only: a changed verdict is a new one."""
 
@@ -452,7 +455,7 @@ class VerdictViewSet(
         )
 
 
-class VerdictFlagViewSet(viewsets.ReadOnlyModelViewSet):
+class VerdictFlagViewSet(viewsets.ReadOnlyModelViewSet[VerdictFlag]):
     """Verdicts to look at again, newest first: since the verdict was made, a source its
     claim's evidence came from was corrected or retracted. `?open=true` for those no newer
     verdict has answered yet."""
@@ -468,7 +471,7 @@ class VerdictFlagViewSet(viewsets.ReadOnlyModelViewSet):
         responses={201: serializers.FeedSerializer, 409: OpenApiResponse(description="Held")}
     ),
 )
-class FeedViewSet(viewsets.ModelViewSet):
+class FeedViewSet(viewsets.ModelViewSet[Any]):
     """RSS and Atom feeds followed: each new entry becomes a source fetched by its URL.
     Polled every `poll_interval` seconds; a failing feed shows its error and waits longer."""
 
@@ -504,7 +507,7 @@ class FeedViewSet(viewsets.ModelViewSet):
         return self.get_paginated_response(serializers.FeedEntrySerializer(page, many=True).data)
 
 
-class WebhookViewSet(viewsets.ModelViewSet):
+class WebhookViewSet(viewsets.ModelViewSet[Any]):
     """Your webhooks: events (all, or the types you name; on claims with a tag, if you give
     one) POSTed to your URL as they happen, signed by the Standard Webhooks convention with
     the subscription's `secret`, retried with exponential back-off. Each token owner sees and
@@ -541,7 +544,7 @@ class WebhookViewSet(viewsets.ModelViewSet):
         )
 
 
-class WebhookDeliveryViewSet(viewsets.ReadOnlyModelViewSet):
+class WebhookDeliveryViewSet(viewsets.ReadOnlyModelViewSet[WebhookDelivery]):
     """Deliveries to your webhooks: state (`queued`, `delivered`, `failed`), attempts, the last
     status code and latency, and a log of attempts; `replay/` sends one again."""
 
@@ -565,7 +568,7 @@ class WebhookDeliveryViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class CheckRunViewSet(viewsets.ReadOnlyModelViewSet):
+class CheckRunViewSet(viewsets.ReadOnlyModelViewSet[CheckRun]):
     """Background jobs: queued, running, done or failed, with counts and errors."""
 
     queryset = selectors.check_run_list()
@@ -748,13 +751,13 @@ def readyz(request: HttpRequest) -> JsonResponse:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         checks["database"] = "ok"
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 (a readiness check reports any failure)
         checks["database"] = f"error: {type(exc).__name__}"
     try:
         with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as broker:
             broker.ensure_connection(max_retries=1, timeout=2)
         checks["broker"] = "ok"
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 (a readiness check reports any failure)
         checks["broker"] = f"error: {type(exc).__name__}"
     ready = all(v == "ok" for v in checks.values())
     return JsonResponse(

@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -47,9 +48,9 @@ WHEN = ["last year", "since 2019", "in March", "over the past decade", "this spr
 RATINGS = [("False", 1), ("Mostly false", 2), ("Half true", 3), ("Mostly true", 4), ("True", 5)]
 
 
-def synthetic_feed(count: int, seed: int = 7) -> dict:
+def synthetic_feed(count: int, seed: int = 7) -> dict[str, Any]:
     rng = random.Random(seed)
-    elements: list[dict] = []
+    elements: list[dict[str, Any]] = []
     for i in range(count):
         if i % 10 == 9 and elements:  # another publisher reviews an earlier claim
             text = elements[rng.randrange(len(elements))]["claimReviewed"]

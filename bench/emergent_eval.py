@@ -25,11 +25,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import numpy as np  # noqa: E402
 
 from factcheck.matching import candidates, embeddings, learned, lexical  # noqa: E402
 from factcheck.matching.devsets import emergent  # noqa: E402
 from factcheck.matching.metrics import score  # noqa: E402
-from factcheck.matching.passages import split_sentences  # noqa: E402
+from factcheck.matching.passages import Span, split_sentences  # noqa: E402
 from factcheck.matching.stance import ClaimSpec, readings  # noqa: E402
 from factcheck.matching.train import held_back  # noqa: E402
 
@@ -160,7 +161,13 @@ def main() -> None:
 FLOORS = (0.0, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
 
 
-def _match(text, spans, vectors, claims, claim_vectors) -> dict[str, tuple[str, str, float]]:
+def _match(
+    text: str,
+    spans: list[Span],
+    vectors: np.ndarray,
+    claims: list[str],
+    claim_vectors: np.ndarray,
+) -> dict[str, tuple[str, str, float]]:
     # The service's choice of candidates (`candidates.rerank` over each sentence's nearest),
     # read nearest first as `services.matching.text_screen` reads them.
     shortlist = candidates.shortlist_exact(vectors, claims, claim_vectors)
@@ -175,7 +182,7 @@ def _match(text, spans, vectors, claims, claim_vectors) -> dict[str, tuple[str, 
     if len(spans) <= learned.SHORT_TEXT:
         learned.prepare_short([claims[i] for i in order], [s.text for s in spans])
     rank = {"contradicts": 0, "supports": 1, "discusses": 2}
-    found = {}
+    found: dict[str, tuple[str, str, float]] = {}
     for nearness, (i, weights) in enumerate(zip(order, terms, strict=True)):
         spec = ClaimSpec(text=claims[i], terms=tuple(sorted(weights.items())))
         results = [

@@ -22,6 +22,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -105,7 +106,7 @@ def raw_claims(request):  # type: ignore[no-untyped-def]
     )
 
 
-urlpatterns: list = []  # filled in `run`: the project's URLs and /raw/claims/
+urlpatterns: list[Any] = []  # filled in `run`: the project's URLs and /raw/claims/
 
 
 def run(sizes: list[int], repeat: int, per_claim: int) -> None:

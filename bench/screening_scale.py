@@ -165,7 +165,8 @@ def vectors_for(texts: list[str]) -> np.ndarray:
     digest = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
     cache = embedded.data_dir() / "bench" / f"screening-{len(texts)}-{digest}.npy"
     if cache.exists():
-        return np.load(cache)
+        cached: np.ndarray = np.load(cache)
+        return cached
     cache.parent.mkdir(parents=True, exist_ok=True)
     parts = []
     started = time.perf_counter()

@@ -167,7 +167,7 @@ def ensure_postgres() -> str:
                 f"embedded PostgreSQL socket went to {_socket_dir()}: the data path "
                 f"{pg_dir()} is too long for a Unix socket; set FACTCHECK_DATA_DIR to a shorter one"
             )
-        exists = _psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}'")
+        exists = _psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}'")  # noqa: S608
         if exists != "1":
             _psql(f'CREATE DATABASE "{DATABASE_NAME}"')
     return database_url()

@@ -42,7 +42,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # Celery prefers the CELERY_BROKER_URL variable to its configuration.
     os.environ["CELERY_BROKER_URL"] = broker
     settings.CELERY_BROKER_URL = broker
-    app.conf.broker_url = broker
+    app.conf.update(broker_url=broker)
     # Throttling is tested on its own; elsewhere it would make results depend on test order.
     settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = []
 

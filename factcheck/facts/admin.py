@@ -73,11 +73,13 @@ def acting_user(request: HttpRequest) -> User:
     return user
 
 
-def _report(request: HttpRequest, modeladmin: admin.ModelAdmin, error: ValidationError) -> None:
+def _report(
+    request: HttpRequest, modeladmin: admin.ModelAdmin[Any], error: ValidationError
+) -> None:
     modeladmin.message_user(request, "; ".join(error.messages), level=messages.ERROR)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
     """Lists and pages that show what happened: nothing is added, changed or deleted here."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -91,14 +93,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Outlet)
-class OutletAdmin(admin.ModelAdmin):
+class OutletAdmin(admin.ModelAdmin[Outlet]):
     list_display = ["name", "kind", "country", "state_affiliated", "owner_group"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "owner_group"]
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
+class SpeakerAdmin(admin.ModelAdmin[Speaker]):
     list_display = ["name", "kind", "role", "organization", "root"]
     list_filter = ["kind"]
     search_fields = ["name", "aliases", "role"]
@@ -112,7 +114,7 @@ class SpeakerAdmin(admin.ModelAdmin):
 VERSION_FIELDS = ("replaced_at", "reason", "note", "replaced_by", "title", "text")
 
 
-class SourceVersionInline(admin.StackedInline):
+class SourceVersionInline(admin.StackedInline[SourceVersion, Any]):
     """Earlier texts, as they were before each correction; read-only."""
 
     model = SourceVersion
@@ -129,7 +131,7 @@ class SourceVersionInline(admin.StackedInline):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(admin.ModelAdmin[Source]):
     list_display = [
         "__str__",
         "outlet",
@@ -217,7 +219,7 @@ def quote_in_paragraph(evidence: Evidence) -> str:
     return format_html("{}<mark>{}</mark>{}", found.before, found.quote, found.after)
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(admin.TabularInline[Evidence, Any]):
     model = Evidence
     extra = 0
     fields = [
@@ -259,7 +261,7 @@ class EvidenceInline(admin.TabularInline):
         return super().get_queryset(request).select_related("source", "speaker", "reviewed_by")
 
 
-class ExternalReviewInline(admin.TabularInline):
+class ExternalReviewInline(admin.TabularInline[ExternalReview, Any]):
     """Other publishers' fact-checks of the claim (imported ClaimReviews); read-only."""
 
     model = ExternalReview
@@ -275,7 +277,7 @@ class ExternalReviewInline(admin.TabularInline):
         return bool(request.user.has_perm("facts.view_claim"))
 
 
-class VerdictInline(admin.StackedInline):
+class VerdictInline(admin.StackedInline[Verdict, Any]):
     """Earlier verdicts read-only; one empty form adds a new one (append-only)."""
 
     model = Verdict
@@ -305,7 +307,7 @@ class TagFilter(admin.SimpleListFilter):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(admin.ModelAdmin[Claim]):
     list_display = [
         "short_text",
         "status_column",
@@ -324,7 +326,7 @@ class ClaimAdmin(admin.ModelAdmin):
         "last_checked_at",
         "current_verdict",
     ]
-    fieldsets = [  # type: ignore[assignment]
+    fieldsets = [
         (
             "Corroboration",
             {
@@ -588,7 +590,7 @@ class ReviewQueueAdmin(ReviewActions, ReadOnlyAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(ReviewActions, admin.ModelAdmin):
+class EvidenceAdmin(ReviewActions, admin.ModelAdmin[Evidence]):
     list_display = [
         "short_claim",
         "short_source",
@@ -657,7 +659,7 @@ class EvidenceAdmin(ReviewActions, admin.ModelAdmin):
 
 
 @admin.register(Verdict)
-class VerdictAdmin(admin.ModelAdmin):
+class VerdictAdmin(admin.ModelAdmin[Verdict]):
     list_display = ["claim", "rating", "published", "author", "created_at"]
     list_filter = ["rating", "published"]
     search_fields = ["claim__text", "summary"]
@@ -682,7 +684,7 @@ class VerdictAdmin(admin.ModelAdmin):
         obj.pk = created.pk
 
 
-class FeedEntryInline(admin.TabularInline):
+class FeedEntryInline(admin.TabularInline[FeedEntry, Any]):
     model = FeedEntry
     extra = 0
     max_num = 0
@@ -740,7 +742,7 @@ class VerdictFlagAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Feed)
-class FeedAdmin(admin.ModelAdmin):
+class FeedAdmin(admin.ModelAdmin[Feed]):
     list_display = [
         "__str__",
         "outlet",
@@ -794,7 +796,7 @@ class EventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(WebhookSubscription)
-class WebhookSubscriptionAdmin(admin.ModelAdmin):
+class WebhookSubscriptionAdmin(admin.ModelAdmin[WebhookSubscription]):
     """Token owners' webhooks; they are made through the API (the secret is shown there)."""
 
     list_display = ["id", "url", "owner", "event_types", "tag", "active", "created_at"]

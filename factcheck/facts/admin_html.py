@@ -10,7 +10,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 COLOURS = {
     "corroborated": "#1e7b34",
@@ -21,6 +21,11 @@ COLOURS = {
     "contradicts": "#b3261e",
     "discusses": "#5f6368",
 }
+
+
+def _joined(parts: Iterable[SafeString]) -> SafeString:
+    """Pieces already escaped by `format_html`, one after the other."""
+    return format_html_join("", "{}", ((part,) for part in parts))
 
 
 def badge(word: str, *, faint: bool = False) -> SafeString:
@@ -90,7 +95,7 @@ def explanation_html(detail: dict[str, Any], evidence: dict[int, EvidenceLine]) 
                     rows,
                 )
             )
-        body = mark_safe("".join(items)) if items else mark_safe("<li>none</li>")
+        body = _joined(items) if items else format_html("<li>none</li>")
         return format_html("<h4>{} ({})</h4><ul>{}</ul>", title, len(origins), body)
 
     suggested = detail.get("suggested_evidence", [])
@@ -156,7 +161,7 @@ def timeline_html(changes: Iterable[Change]) -> SafeString:
                 source,
             )
         )
-    return format_html("<ol>{}</ol>", mark_safe("".join(rows)))
+    return format_html("<ol>{}</ol>", _joined(rows))
 
 
 @dataclass(frozen=True)
@@ -200,5 +205,5 @@ def marked_text_html(text: str, spans: Sequence[Span]) -> SafeString:
     parts.append(format_html("{}", text[at:]))
     return format_html(
         '<div style="white-space:pre-wrap;max-width:60em">{}</div>',
-        mark_safe("".join(parts)),
+        _joined(parts),
     )

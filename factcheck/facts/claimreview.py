@@ -346,9 +346,9 @@ def _fact_check_tools(claim: Any, where: str, skipped: list[Skipped]) -> list[Re
     if text is None:
         return []
     items = []
-    for i, review in enumerate(reviews):
+    for i, given in enumerate(reviews):
         at = f"{where}.claimReview[{i}]"
-        review = review if isinstance(review, dict) else {}
+        review = given if isinstance(given, dict) else {}
         rating_text = _text(review.get("textualRating"))
         if not rating_text:
             skipped.append(Skipped(at, "no textualRating"))

@@ -386,7 +386,8 @@ def change_list(
     """Events after `after` in stream order, at most `limit`, and whether more follow.
     Only transactions that are over are shown (see `Event`), so a page never has a gap that
     a later commit could fill."""
-    rows = Event.objects.filter(transaction_id__lt=RawSQL(_STREAM_HORIZON, ()))
+    # A constant SQL expression, no input in it.
+    rows = Event.objects.filter(transaction_id__lt=RawSQL(_STREAM_HORIZON, ()))  # noqa: S611
     if after is not None:
         rows = rows.filter(
             Q(transaction_id__gt=after.transaction_id)

@@ -91,13 +91,13 @@ _CUES = (
 )
 # A name never runs over a line break or a full stop, except in initials and titles
 # ("U.S.", "Maj. Gen."): "Ukraine.\n\nThe US believes" is two sentences, not one name.
-_NAME_TOKEN = (
+_NAME_PART = (
     r"(?:(?:[A-Z]\.){2,}|(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Sgt|Capt|Adm|Sen|Rep|St|Jr)\."
     r"|[A-Z][\w’'-]*|\([A-Z]{2,}\))"
 )
 _NAME = (
-    rf"{_NAME_TOKEN}(?:[ \t]+(?:of[ \t]+the[ \t]+|of[ \t]+|for[ \t]+|de[ \t]+|al-)?"
-    rf"{_NAME_TOKEN}){{0,7}}"
+    rf"{_NAME_PART}(?:[ \t]+(?:of[ \t]+the[ \t]+|of[ \t]+|for[ \t]+|de[ \t]+|al-)?"
+    rf"{_NAME_PART}){{0,7}}"
 )
 _APPOSITIVE = r"(?:,\s+(?:a|an|the|who\s+is)\s+[^,.;:]{2,80},)"
 _ANON = (
@@ -167,8 +167,8 @@ class SpeakerIndex:
     def __post_init__(self) -> None:
         surnames: dict[str, list[KnownSpeaker]] = {}
         for speaker in self.speakers:
-            for alias in (speaker.name, *speaker.aliases):
-                alias = " ".join(alias.split())
+            for written in (speaker.name, *speaker.aliases):
+                alias = " ".join(written.split())
                 if len(alias) >= 2:
                     self._by_alias.setdefault(alias.lower(), speaker)
             if speaker.kind == "person":

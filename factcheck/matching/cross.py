@@ -113,7 +113,8 @@ class CrossModel:
         self, claim: np.ndarray, passage: np.ndarray, scalars: np.ndarray
     ) -> np.ndarray:
         z = self.logits(claim, passage, scalars) / self.temperature
-        return _softmax(z[None, :], axis=1)[0]
+        probabilities: np.ndarray = _softmax(z[None, :], axis=1)[0]
+        return probabilities
 
     def save(self, path: Path) -> None:
         from safetensors.numpy import save_file

@@ -38,7 +38,9 @@ def _parts() -> tuple[Any, Any]:
     return first.auto_model, first.tokenizer
 
 
-def frozen_states(claims: Sequence[str], texts: Sequence[str]) -> tuple[Any, Any]:
+def frozen_states(
+    claims: Sequence[str], texts: Sequence[str], frozen: int = FROZEN_LAYERS
+) -> tuple[Any, Any]:
     """The pairs' hidden states after the frozen layers (float32) and their attention mask:
     the trained layers' input. Only the bottom layers run (the shared model's top layers
     would be thrown away). One batch; the caller sizes it."""
@@ -57,15 +59,15 @@ def frozen_states(claims: Sequence[str], texts: Sequence[str]) -> tuple[Any, Any
     with torch.no_grad():
         x = bert.embeddings(input_ids=batch["input_ids"], token_type_ids=batch["token_type_ids"])
         extended = (1.0 - mask[:, None, None, :].float()) * -1e4
-        for layer in bert.encoder.layer[:FROZEN_LAYERS]:
+        for layer in bert.encoder.layer[:frozen]:
             x = layer(x, attention_mask=extended)
             x = x[0] if isinstance(x, tuple) else x
     return x.float(), mask
 
 
-def top_network() -> Any:
-    """The trained part: copies of the transformer's top layers, then mean pooling over the
-    pair's tokens and a linear head."""
+def top_network(frozen: int = FROZEN_LAYERS) -> Any:
+    """The trained part: copies of the transformer's layers above the `frozen` bottom ones,
+    then mean pooling over the pair's tokens and a linear head."""
     import torch
 
     bert, _ = _parts()
@@ -73,7 +75,7 @@ def top_network() -> Any:
     class Top(torch.nn.Module):
         def __init__(self) -> None:
             super().__init__()
-            self.layers = torch.nn.ModuleList(copy.deepcopy(bert.encoder.layer[FROZEN_LAYERS:]))
+            self.layers = torch.nn.ModuleList(copy.deepcopy(bert.encoder.layer[frozen:]))
             self.head = torch.nn.Linear(embeddings.DIMENSIONS, len(LABELS))
             self.drop = torch.nn.Dropout(0.1)
 
@@ -89,8 +91,15 @@ def top_network() -> Any:
 
 
 class PairEncoder:
-    def __init__(self, network: Any, temperature: float, metadata: dict[str, str]) -> None:
+    def __init__(
+        self,
+        network: Any,
+        temperature: float,
+        metadata: dict[str, str],
+        frozen: int = FROZEN_LAYERS,
+    ) -> None:
         self.network = network.eval()
+        self.frozen = frozen
         self.temperature = temperature
         self.metadata = metadata
         self._lock = threading.Lock()
@@ -102,7 +111,7 @@ class PairEncoder:
         rows = [np.zeros((0, len(LABELS)), dtype=np.float32)]
         for start in range(0, len(claims), BATCH):
             states, mask = frozen_states(
-                claims[start : start + BATCH], texts[start : start + BATCH]
+                claims[start : start + BATCH], texts[start : start + BATCH], self.frozen
             )
             with self._lock, torch.no_grad():
                 logits = self.network(states, mask) / self.temperature
@@ -118,7 +127,7 @@ class PairEncoder:
         }
         tensors["temperature"] = np.array([self.temperature], dtype=np.float32)
         meta = {**self.metadata, "labels": json.dumps(LABELS)}
-        meta["frozen_layers"] = str(FROZEN_LAYERS)
+        meta["frozen_layers"] = str(self.frozen)
         save_file(tensors, str(path), metadata=meta)
 
     @classmethod
@@ -129,16 +138,15 @@ class PairEncoder:
         with safe_open(str(path), framework="numpy") as handle:
             tensors = {name: handle.get_tensor(name) for name in handle.keys()}
             metadata = dict(handle.metadata() or {})
-        if json.loads(metadata.get("labels", "[]")) != list(LABELS) or metadata.get(
-            "frozen_layers"
-        ) != str(FROZEN_LAYERS):
+        frozen = metadata.get("frozen_layers", "")
+        if json.loads(metadata.get("labels", "[]")) != list(LABELS) or not frozen.isdigit():
             raise ValueError(f"{path} was trained for another set-up; retrain it")
         temperature = float(tensors.pop("temperature")[0])
-        network = top_network()
+        network = top_network(int(frozen))
         network.load_state_dict(
             {name: torch.from_numpy(value.astype(np.float32)) for name, value in tensors.items()}
         )
-        return cls(network, temperature, metadata)
+        return cls(network, temperature, metadata, int(frozen))
 
 
 _loaded: PairEncoder | None = None

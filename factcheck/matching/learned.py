@@ -100,9 +100,12 @@ def predict_pairs(
     pairs: Sequence[Pair],
     bodies: dict[str, str],
     *,
+    paired: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> list[str]:
-    """FNC labels for (headline, body) pairs; every body and headline is encoded once."""
+    """FNC labels for (headline, body) pairs; every body and headline is encoded once.
+    `paired`: the pair encoder reads each headline against the same passage as the cross
+    reader, and the two readers' probabilities are averaged."""
     say = progress or (lambda message: None)
     body_ids = sorted({p.body_id for p in pairs})
     sentences = {b: [s.text for s in split_sentences(bodies[b])] or [bodies[b]] for b in body_ids}
@@ -116,7 +119,7 @@ def predict_pairs(
     headlines = sorted({p.headline for p in pairs})
     headline_vectors = dict(zip(headlines, embeddings.encode(headlines), strict=True))
     model = cross.cross_model()
-    labels = []
+    rows, passages = [], []
     for n, pair in enumerate(pairs):
         if n and n % 1000 == 0:
             say(f"pairs {n}/{len(pairs)}")
@@ -126,8 +129,17 @@ def predict_pairs(
         )
         chosen = [parts[i] for i in cross.passage_indexes(features.similarities)]
         vectors = cross.token_vectors([pair.headline, *chosen])
-        p = model.probabilities(
-            vectors[0], cross.passage_tokens(vectors[1:]), features.vector[: len(SCALAR_FEATURES)]
+        rows.append(
+            model.probabilities(
+                vectors[0],
+                cross.passage_tokens(vectors[1:]),
+                features.vector[: len(SCALAR_FEATURES)],
+            )
         )
-        labels.append(LABELS[int(np.argmax(p))])
-    return labels
+        passages.append(" ".join(chosen))
+    probabilities = np.array(rows)
+    if paired and pairs:
+        say(f"pair encoder on {len(pairs)} pairs")
+        read = pair_encoder().probabilities([p.headline for p in pairs], passages)
+        probabilities = (probabilities + read) / 2
+    return [LABELS[int(i)] for i in probabilities.argmax(axis=1)] if pairs else []

@@ -137,9 +137,9 @@ def entities(text: str) -> set[str]:
     found: set[str] = set()
     for match in _ENTITY.finditer(text):
         run: list[str] = []
-        for word in match.group().split():
-            possessive = word.endswith(("'s", "’s"))
-            word = word.removesuffix("'s").removesuffix("’s")
+        for token in match.group().split():
+            possessive = token.endswith(("'s", "’s"))
+            word = token.removesuffix("'s").removesuffix("’s")
             if word not in _NOT_ENTITIES:
                 run.append(word)
             if possessive and run:  # "Russia's Kursk" is Russia, then Kursk

@@ -346,7 +346,9 @@ def _read_passage(
         explanation["dated_by"] = time_words
     same_time = _same_time(claim, said_on)
 
-    def result(stance: str, rule: str, floor: float = 0.0, figure: Quantity | None = None):
+    def result(
+        stance: str, rule: str, floor: float = 0.0, figure: Quantity | None = None
+    ) -> StanceResult:
         # Confidence: the classifier's calibrated probability of this stance, raised to
         # the floor of the rule that decided it.
         explanation["rule"] = rule
@@ -355,7 +357,8 @@ def _read_passage(
 
     # Figures: only one that counts what the claim counts is compared.
     if claimed is not None and scope is not None:
-        for reported, same, why in _figures(claim, passage.text, claimed, scope):
+        for reported, comparable, reason in _figures(claim, passage.text, claimed, scope):
+            same, why = comparable, reason
             if same and _in_question(passage.text, reported.end):
                 same, why = False, "asked in a question, not stated"
             if not same:
@@ -577,9 +580,8 @@ def _figures(
     if claimed.bound == Bound.VAGUE:
         return []
     found = []
-    for reported in figures_in(text):
-        if not reported.unit:
-            reported = replace(reported, unit=claimed.unit)
+    for given in figures_in(text):
+        reported = given if given.unit else replace(given, unit=claimed.unit)
         if compare(claimed, reported) == Agreement.INCOMPARABLE:
             continue
         same, why = same_quantity(scope, scope_of(text, reported))

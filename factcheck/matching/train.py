@@ -16,7 +16,9 @@ import argparse
 import json
 import math
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -131,7 +133,7 @@ def calibrate_logits(logits: np.ndarray, y_val: np.ndarray) -> float:
 class _Rows:
     """Every pair as (claim tokens, passage tokens, scalar features, label)."""
 
-    def __init__(self, examples: list[Example], say) -> None:
+    def __init__(self, examples: list[Example], say: Callable[[str], None]) -> None:
         texts = sorted({e.claim for e in examples})
         sentences = {}
         for e in examples:
@@ -158,7 +160,7 @@ class _Rows:
         self.labels = np.array([LABELS.index(e.label) for e in examples])
 
 
-def _encode(texts: list[str], say) -> tuple[np.ndarray, list[np.ndarray]]:
+def _encode(texts: list[str], say: Callable[[str], None]) -> tuple[np.ndarray, list[np.ndarray]]:
     vectors = embeddings.encode(texts, batch_size=128)
     tokens: list[np.ndarray] = []
     step = 4096
@@ -170,7 +172,7 @@ def _encode(texts: list[str], say) -> tuple[np.ndarray, list[np.ndarray]]:
     return vectors, tokens
 
 
-def _network(features: int):
+def _network(features: int) -> Any:
     import torch
 
     class Net(torch.nn.Module):
@@ -182,7 +184,7 @@ def _network(features: int):
             self.out2 = torch.nn.Linear(HIDDEN, len(LABELS))
             self.drop = torch.nn.Dropout(0.2)
 
-        def forward(self, c, cm, p, pm, s):
+        def forward(self, c: Any, cm: Any, p: Any, pm: Any, s: Any) -> Any:
             a, b = self.proj(c), self.proj(p)
             e = a @ b.transpose(1, 2) / math.sqrt(HIDDEN)
             a_seen = torch.softmax(e.masked_fill(~pm[:, None, :], -1e4), dim=2) @ b
@@ -205,10 +207,10 @@ def _network(features: int):
     return Net()
 
 
-def _batch(rows: _Rows, index: np.ndarray, mean: np.ndarray, std: np.ndarray):
+def _batch(rows: _Rows, index: np.ndarray, mean: np.ndarray, std: np.ndarray) -> tuple[Any, ...]:
     import torch
 
-    def pad(arrays: list[np.ndarray], limit: int):
+    def pad(arrays: list[np.ndarray], limit: int) -> tuple[Any, Any]:
         length = min(limit, max(len(a) for a in arrays))
         out = np.zeros((len(arrays), length, embeddings.DIMENSIONS), np.float32)
         mask = np.zeros((len(arrays), length), bool)
@@ -223,7 +225,9 @@ def _batch(rows: _Rows, index: np.ndarray, mean: np.ndarray, std: np.ndarray):
     return c, cm, p, pm, s
 
 
-def _logits(net, rows: _Rows, index: np.ndarray, mean, std) -> np.ndarray:
+def _logits(
+    net: Any, rows: _Rows, index: np.ndarray, mean: np.ndarray, std: np.ndarray
+) -> np.ndarray:
     import torch
 
     net.eval()
@@ -267,7 +271,7 @@ def main(argv: list[str] | None = None) -> None:
     optimiser = torch.optim.AdamW(net.parameters(), lr=1e-3, weight_decay=1e-3)
     loss_fn = torch.nn.CrossEntropyLoss(weight=weights / weights.mean())
     labels = torch.from_numpy(rows.labels)
-    best: tuple[float, dict] | None = None
+    best: tuple[float, dict[str, Any]] | None = None
     patience = 0
     rng = np.random.default_rng(args.seed)
     gold_val = [LABELS[i] for i in rows.labels[val]]

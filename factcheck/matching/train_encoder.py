@@ -18,7 +18,9 @@ from __future__ import annotations
 import json
 import random
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -54,14 +56,14 @@ def _fnc_pairs(folder: Path, count: int, seed: int) -> list[Pair]:
     return pairs
 
 
-def _cache(pairs: list[Pair], say) -> list:  # type: ignore[no-untyped-def]
+def _cache(pairs: list[Pair], say: Callable[[str], None], frozen: int) -> list[Any]:
     """Each pair's states after the frozen layers (float16, padding dropped)."""
     order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
-    states: list = [None] * len(pairs)
+    states: list[Any] = [None] * len(pairs)
     for start in range(0, len(order), 64):
         chunk = order[start : start + 64]
         hidden, mask = encoder.frozen_states(
-            [pairs[i][0] for i in chunk], [pairs[i][1] for i in chunk]
+            [pairs[i][0] for i in chunk], [pairs[i][1] for i in chunk], frozen
         )
         for k, i in enumerate(chunk):
             states[i] = hidden[k, : int(mask[k].sum())].half()
@@ -70,7 +72,7 @@ def _cache(pairs: list[Pair], say) -> list:  # type: ignore[no-untyped-def]
     return states
 
 
-def _batch(states: list, index: list[int]):  # type: ignore[no-untyped-def]
+def _batch(states: list[Any], index: list[int]) -> tuple[Any, Any]:
     import torch
 
     n = max(states[i].shape[0] for i in index)
@@ -82,7 +84,7 @@ def _batch(states: list, index: list[int]):  # type: ignore[no-untyped-def]
     return x, mask
 
 
-def _logits(network, states: list) -> np.ndarray:  # type: ignore[no-untyped-def]
+def _logits(network: Any, states: list[Any]) -> np.ndarray:
     import torch
 
     network.eval()
@@ -101,6 +103,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--fnc-pairs", type=int, default=1500)
     parser.add_argument("--lr", type=float, default=4e-5)
+    parser.add_argument(
+        "--frozen", type=int, default=encoder.FROZEN_LAYERS, help="bottom layers kept frozen"
+    )
     args = corpus_args(parser, argv)
     started = time.time()
 
@@ -116,17 +121,17 @@ def main(argv: list[str] | None = None) -> None:
     fitting = [(e.claim, e.text, e.label) for e in train if f"emergent:{e.group}" not in held]
     pairs = fitting * 2 + _fnc_pairs(args.fnc, args.fnc_pairs, args.seed)
     say(f"{len(pairs)} training pairs, {len(validation)} validation, {len(dev)} dev")
-    states = _cache(pairs, say)
-    validation_states = _cache(validation, say)
+    states = _cache(pairs, say, args.frozen)
+    validation_states = _cache(validation, say, args.frozen)
     labels = torch.tensor([LABELS.index(p[2]) for p in pairs])
-    network = encoder.top_network()
+    network = encoder.top_network(args.frozen)
     optimiser = torch.optim.AdamW(network.parameters(), lr=args.lr, weight_decay=0.01)
     counts = np.bincount(labels.numpy(), minlength=len(LABELS)).astype(np.float64)
     weights = torch.tensor((counts.sum() / np.maximum(counts, 1)) ** 0.5, dtype=torch.float32)
     loss_fn = torch.nn.CrossEntropyLoss(weight=weights / weights.mean())
     lengths = [s.shape[0] for s in states]
     gold = [p[2] for p in validation]
-    best: tuple[float, dict] | None = None
+    best: tuple[float, dict[str, Any]] | None = None
     for epoch in range(args.epochs):
         network.train()
         order = [int(i) for i in np.random.default_rng(args.seed + epoch).permutation(len(pairs))]
@@ -142,8 +147,9 @@ def main(argv: list[str] | None = None) -> None:
             loss.backward()
             optimiser.step()
         predicted = _logits(network, validation_states)[:, :3].argmax(axis=1)
-        f1 = score(gold, [LABELS[i] for i in predicted]).macro_f1
-        say(f"epoch {epoch + 1}: validation macro-F1 {f1:.3f}")
+        scored = score(gold, [LABELS[i] for i in predicted])
+        f1 = scored.macro_f1
+        say(f"epoch {epoch + 1}: validation macro-F1 {f1:.3f}, accuracy {scored.accuracy:.3f}")
         if best is None or f1 > best[0] + 1e-4:
             best = (f1, {k: v.detach().clone() for k, v in network.state_dict().items()})
     assert best is not None
@@ -160,6 +166,7 @@ def main(argv: list[str] | None = None) -> None:
             "split_seed": str(args.seed),
             "validation_macro_f1": f"{best[0]:.4f}",
         },
+        args.frozen,
     )
     probabilities = model.probabilities([e.claim for e in dev], [e.text for e in dev])
     result = score([e.label for e in dev], [LABELS[i] for i in probabilities[:, :3].argmax(1)])

@@ -65,7 +65,7 @@ def _train_network(
     generator = torch.Generator().manual_seed(seed)
     for epoch in range(epochs):
         net.train()
-        for batch in torch.randperm(len(xt), generator=generator).split(256):
+        for batch in torch.split(torch.randperm(len(xt), generator=generator), 256):
             optimiser.zero_grad()
             loss = loss_fn(net(xt[batch]), yt[batch])
             loss.backward()

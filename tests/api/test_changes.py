@@ -8,6 +8,7 @@ from typing import Any
 import psycopg
 import pytest
 from django.db import connection
+from rest_framework.test import APIClient
 
 from factcheck.facts.models import Event, EventType
 from factcheck.facts.services.events import event_record
@@ -30,7 +31,9 @@ def _all(client: Any, query: str = "", limit: int = 100) -> list[dict[str, Any]]
         after = page["next"]
 
 
-def test_the_stream_tells_a_claims_story_in_order(editor_client, checker_client) -> None:
+def test_the_stream_tells_a_claims_story_in_order(
+    editor_client: APIClient, checker_client: APIClient
+) -> None:
     source = f.source("Officials said on Friday that Pyongyang denied sending any troops.")
     speaker = f.org("North Korea government")
     created = editor_client.post(
@@ -96,7 +99,7 @@ def test_the_stream_tells_a_claims_story_in_order(editor_client, checker_client)
     assert idle == {"results": [], "next": events[-1]["cursor"], "has_more": False}
 
 
-def test_filters_by_type_tag_and_claim(editor_client) -> None:
+def test_filters_by_type_tag_and_claim(editor_client: APIClient) -> None:
     for text, tags in (("Claim about Korea.", ["korea"]), ("Claim about an outage.", ["it"])):
         editor_client.post("/api/v1/claims/", {"text": text, "tags": tags}, format="json")
     korea = editor_client.get("/api/v1/changes/?tag=Korea").json()["results"]
@@ -108,7 +111,7 @@ def test_filters_by_type_tag_and_claim(editor_client) -> None:
     assert _all(editor_client, "&type=evidence.reviewed") == []
 
 
-def test_now_starts_after_the_history(editor_client) -> None:
+def test_now_starts_after_the_history(editor_client: APIClient) -> None:
     editor_client.post("/api/v1/claims/", {"text": "An old claim."}, format="json")
     now = editor_client.get("/api/v1/changes/?after=now").json()
     assert now["results"] == [] and now["next"]
@@ -117,7 +120,7 @@ def test_now_starts_after_the_history(editor_client) -> None:
     assert [e["data"]["text"] for e in later] == ["A new claim."]
 
 
-def test_bad_queries_are_refused_with_the_reason(reader_client) -> None:
+def test_bad_queries_are_refused_with_the_reason(reader_client: APIClient) -> None:
     for query, field in (
         ("after=not-a-cursor", "after"),
         ("after=LTEuNQ", "after"),  # "-1.5"
@@ -155,7 +158,7 @@ def _insert_event(conn: psycopg.Connection[Any], kind: str) -> None:
     )
 
 
-def test_an_event_committed_late_is_not_skipped(reader_client) -> None:
+def test_an_event_committed_late_is_not_skipped(reader_client: APIClient) -> None:
     """A transaction that began before a page was read and commits after it: its event still
     comes after that page's cursor, whatever id it was given."""
     event_record(type=EventType.CLAIM_CREATED, data={"n": 1})
@@ -183,7 +186,7 @@ def test_an_event_committed_late_is_not_skipped(reader_client) -> None:
     assert Event.objects.count() == 3
 
 
-def test_a_rolled_back_change_leaves_no_event(reader_client) -> None:
+def test_a_rolled_back_change_leaves_no_event(reader_client: APIClient) -> None:
     slow = _other_connection()
     try:
         _insert_event(slow, EventType.CLAIM_CREATED)

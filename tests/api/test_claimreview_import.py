@@ -6,9 +6,12 @@ from __future__ import annotations
 import json
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
+from pytest_django.fixtures import Settings
+from rest_framework.test import APIClient
 
 from factcheck.facts.models import (
     CheckRun,
@@ -26,7 +29,9 @@ from factcheck.facts.tasks import claims_embed
 pytestmark = pytest.mark.django_db
 
 
-def review(text: str, url: str, publisher: str = "Example Checks", rating: str = "False") -> dict:
+def review(
+    text: str, url: str, publisher: str = "Example Checks", rating: str = "False"
+) -> dict[str, Any]:
     return {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
@@ -58,7 +63,7 @@ FEED = {
 
 
 def test_an_editor_imports_a_feed_and_new_texts_are_matched_against_its_claims(
-    editor_client, reader_client
+    editor_client: APIClient, reader_client: APIClient
 ) -> None:
     held = claim_create(text="Drinking seawater cures the flu.")
     response = editor_client.post(
@@ -77,6 +82,7 @@ def test_an_editor_imports_a_feed_and_new_texts_are_matched_against_its_claims(
     ]
     eiffel = Claim.objects.get(text=EIFFEL)
     assert sorted(eiffel.tags) == ["claimreview", "health", "imported"]
+    assert eiffel.speaker is not None
     assert (eiffel.speaker.name, str(eiffel.as_of)) == ("Jane Poster", "2026-02-27")
     assert eiffel.status == ClaimStatus.UNVERIFIED and eiffel.status_changes.count() == 1
     created = Event.objects.get(type="claim.created", claim=eiffel)
@@ -108,7 +114,9 @@ def test_an_editor_imports_a_feed_and_new_texts_are_matched_against_its_claims(
     assert eiffel.pk in {m["claim"]["id"] for m in after}
 
 
-def test_importing_again_changes_nothing_and_a_new_rating_updates_the_review(editor_client) -> None:
+def test_importing_again_changes_nothing_and_a_new_rating_updates_the_review(
+    editor_client: APIClient,
+) -> None:
     first = editor_client.post("/api/v1/claimreview-import/", FEED, format="json")
     assert first.status_code == 201
     again = editor_client.post("/api/v1/claimreview-import/", FEED, format="json")
@@ -133,7 +141,7 @@ def test_importing_again_changes_nothing_and_a_new_rating_updates_the_review(edi
     )
 
 
-def test_an_html_page_can_be_posted(editor_client) -> None:
+def test_an_html_page_can_be_posted(editor_client: APIClient) -> None:
     page = (
         "<html><head><script type='application/ld+json'>"
         + json.dumps(review("Bananas are radioactive enough to harm you.", "https://c.example/b"))
@@ -153,7 +161,7 @@ def test_an_html_page_can_be_posted(editor_client) -> None:
 
 
 def test_bad_imports_are_refused_with_the_reason_and_store_nothing(
-    editor_client, reader_client, settings
+    editor_client: APIClient, reader_client: APIClient, settings: Settings
 ) -> None:
     url = "/api/v1/claimreview-import/"
     assert reader_client.post(url, FEED, format="json").status_code == 403
@@ -172,7 +180,7 @@ def test_bad_imports_are_refused_with_the_reason_and_store_nothing(
     assert (Claim.objects.count(), ExternalReview.objects.count()) == (0, 0)
 
 
-def test_backfill_on_request_queues_a_screening_of_each_new_claim(editor_client) -> None:
+def test_backfill_on_request_queues_a_screening_of_each_new_claim(editor_client: APIClient) -> None:
     body = editor_client.post(
         "/api/v1/claimreview-import/?backfill=true", FEED, format="json"
     ).json()
@@ -212,7 +220,9 @@ def test_the_command_imports_files_embeds_and_reports(tmp_path: Path) -> None:
     assert "reviews created 0, updated 0, unchanged 3" in again.getvalue()
 
 
-def test_the_sweep_queues_embedding_for_claims_left_without_vectors(editor_client) -> None:
+def test_the_sweep_queues_embedding_for_claims_left_without_vectors(
+    editor_client: APIClient,
+) -> None:
     from factcheck.facts.services.sweeps import sweep_unembedded_claims
 
     editor_client.post("/api/v1/claimreview-import/", FEED, format="json")

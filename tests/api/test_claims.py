@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
 
 from factcheck.facts.models import CheckRun, Claim
 from factcheck.facts.services.verdicts import verdict_create
@@ -11,7 +16,7 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
-def test_an_editor_creates_a_claim_that_starts_unverified(editor_client) -> None:
+def test_an_editor_creates_a_claim_that_starts_unverified(editor_client: APIClient) -> None:
     response = editor_client.post(
         "/api/v1/claims/",
         {
@@ -33,7 +38,7 @@ def test_an_editor_creates_a_claim_that_starts_unverified(editor_client) -> None
     assert body["last_checked_at"] is not None
 
 
-def test_it_rejects_a_quantity_whose_bounds_are_reversed(editor_client) -> None:
+def test_it_rejects_a_quantity_whose_bounds_are_reversed(editor_client: APIClient) -> None:
     response = editor_client.post(
         "/api/v1/claims/", {"text": "x", "quantity": {"low": 12000, "high": 11000}}, format="json"
     )
@@ -42,7 +47,7 @@ def test_it_rejects_a_quantity_whose_bounds_are_reversed(editor_client) -> None:
     assert Claim.objects.count() == 0
 
 
-def test_it_rejects_an_unknown_speaker_id(editor_client) -> None:
+def test_it_rejects_an_unknown_speaker_id(editor_client: APIClient) -> None:
     response = editor_client.post(
         "/api/v1/claims/", {"text": "x", "speaker": 999999}, format="json"
     )
@@ -50,11 +55,11 @@ def test_it_rejects_an_unknown_speaker_id(editor_client) -> None:
     assert "No speaker has id 999999." in response.json()["errors"]["speaker"]
 
 
-def test_a_reader_cannot_create_claims(reader_client) -> None:
+def test_a_reader_cannot_create_claims(reader_client: APIClient) -> None:
     assert reader_client.post("/api/v1/claims/", {"text": "x"}, format="json").status_code == 403
 
 
-def test_editing_the_claimant_recomputes_the_status(editor_client) -> None:
+def test_editing_the_claimant_recomputes_the_status(editor_client: APIClient) -> None:
     kr = f.org("South Korea government")
     claim = f.claim(speaker=f.org("US government"))
     f.evidence(claim, f.source(), "supports", kr)
@@ -65,7 +70,9 @@ def test_editing_the_claimant_recomputes_the_status(editor_client) -> None:
     assert response.json()["status"] == "unverified"
 
 
-def test_the_list_filters_by_status_tag_and_verdict(reader_client, fact_checker) -> None:
+def test_the_list_filters_by_status_tag_and_verdict(
+    reader_client: APIClient, fact_checker: User
+) -> None:
     contested = f.claim("Claim contested", tags=["kursk"])
     f.evidence(contested, f.source(), "contradicts", f.org("North Korea government"))
     plain = f.claim("Claim plain", tags=["khabarovsk"])
@@ -80,14 +87,14 @@ def test_the_list_filters_by_status_tag_and_verdict(reader_client, fact_checker)
     assert ids("has_verdict=false") == {contested.pk}
 
 
-def test_full_text_search_finds_claims_by_their_words(reader_client) -> None:
+def test_full_text_search_finds_claims_by_their_words(reader_client: APIClient) -> None:
     troops = f.claim("North Korean troops gathered at Khabarovsk training ground")
     f.claim("Biden said Ukraine should strike")
     found = reader_client.get("/api/v1/claims/?search=khabarovsk training").json()["results"]
     assert [c["id"] for c in found] == [troops.pk]
 
 
-def test_the_list_runs_a_constant_number_of_queries(reader_client) -> None:
+def test_the_list_runs_a_constant_number_of_queries(reader_client: APIClient) -> None:
     def count_for(n_claims: int) -> int:
         for i in range(n_claims):
             c = f.claim(f"claim {i}", speaker=f.speaker(), first_source=f.source())
@@ -101,7 +108,7 @@ def test_the_list_runs_a_constant_number_of_queries(reader_client) -> None:
     assert small == large
 
 
-def test_recheck_queues_a_check_run(editor_client) -> None:
+def test_recheck_queues_a_check_run(editor_client: APIClient) -> None:
     claim = f.claim()
     response = editor_client.post(f"/api/v1/claims/{claim.pk}/recheck/")
     assert response.status_code == 202
@@ -109,17 +116,17 @@ def test_recheck_queues_a_check_run(editor_client) -> None:
     assert (run.kind, run.state, run.claim_id) == ("recheck_claim", "queued", claim.pk)
 
 
-def test_nested_evidence_lists_only_that_claims_evidence(reader_client) -> None:
+def test_nested_evidence_lists_only_that_claims_evidence(reader_client: APIClient) -> None:
     claim, other = f.claim("one"), f.claim("two")
     mine = f.evidence(claim, f.source(), "supports", f.speaker())
     f.evidence(other, f.source(), "supports", f.speaker())
     body = reader_client.get(f"/api/v1/claims/{claim.pk}/evidence/").json()
     assert [e["id"] for e in body["results"]] == [mine.pk]
-    assert body["results"][0]["origin"] == mine.speaker.name
+    assert mine.speaker and body["results"][0]["origin"] == mine.speaker.name
 
 
 def test_history_shows_status_changes_and_verdicts_in_time_order(
-    reader_client, fact_checker
+    reader_client: APIClient, fact_checker: User
 ) -> None:
     claim = f.claim(speaker=f.org("US government"))
     f.evidence(claim, f.source(), "supports", f.org("NATO"))
@@ -134,7 +141,9 @@ def test_history_shows_status_changes_and_verdicts_in_time_order(
     assert [h["status_change"]["from_status"] for h in history[:2]] == [None, "unverified"]
 
 
-def test_claimreview_gives_the_current_published_verdict(reader_client, fact_checker) -> None:
+def test_claimreview_gives_the_current_published_verdict(
+    reader_client: APIClient, fact_checker: User
+) -> None:
     claim = f.claim(speaker=f.speaker("Pat Ryder"), as_of="2024-10-28")
     assert reader_client.get(f"/api/v1/claims/{claim.pk}/claimreview/").status_code == 404
     verdict_create(
@@ -150,7 +159,7 @@ def test_claimreview_gives_the_current_published_verdict(reader_client, fact_che
     assert body["itemReviewed"]["datePublished"] == "2024-10-28"
 
 
-def test_only_admins_delete_claims(editor_client, make_user) -> None:
+def test_only_admins_delete_claims(editor_client: APIClient, make_user: Callable[..., Any]) -> None:
     claim = f.claim()
     assert editor_client.delete(f"/api/v1/claims/{claim.pk}/").status_code == 403
     from tests.conftest import _client_for
@@ -159,7 +168,9 @@ def test_only_admins_delete_claims(editor_client, make_user) -> None:
     assert admin.delete(f"/api/v1/claims/{claim.pk}/").status_code == 204
 
 
-def test_a_claim_with_verdicts_cannot_be_deleted(make_user, fact_checker) -> None:
+def test_a_claim_with_verdicts_cannot_be_deleted(
+    make_user: Callable[..., Any], fact_checker: User
+) -> None:
     from tests.conftest import _client_for
 
     claim = f.claim()
@@ -169,7 +180,7 @@ def test_a_claim_with_verdicts_cannot_be_deleted(make_user, fact_checker) -> Non
     assert Claim.objects.filter(pk=claim.pk).exists()
 
 
-def test_the_claims_list_writes_each_claim_as_the_claim_page_does(reader_client) -> None:
+def test_the_claims_list_writes_each_claim_as_the_claim_page_does(reader_client: APIClient) -> None:
     """The list reads rows, not model instances (speed): it must say what the serializer
     says of the same claim, field for field."""
     import json

@@ -5,15 +5,18 @@ overwrite each other unseen (ETag / If-Match)."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 from rest_framework.test import APIClient
 
 from factcheck.facts.models import Source
 
 
-def _post_at_once(editor, bodies: list[dict[str, str]]) -> list[int]:  # type: ignore[no-untyped-def]
+def _post_at_once(editor: User, bodies: list[dict[str, str]]) -> list[int]:
     from rest_framework.authtoken.models import Token
 
     key = Token.objects.create(user=editor).key
@@ -38,7 +41,7 @@ def _post_at_once(editor, bodies: list[dict[str, str]]) -> list[int]:  # type: i
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_posts_of_one_url_create_one_source(editor) -> None:
+def test_concurrent_posts_of_one_url_create_one_source(editor: User) -> None:
     codes = _post_at_once(
         editor,
         [
@@ -54,7 +57,7 @@ def test_concurrent_posts_of_one_url_create_one_source(editor) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_posts_of_one_text_make_one_original_and_copies(editor) -> None:
+def test_concurrent_posts_of_one_text_make_one_original_and_copies(editor: User) -> None:
     text = "North Korea has deployed about 10,000 troops to Russia, officials said."
     codes = _post_at_once(
         editor, [{"url": f"https://outlet{n}.example.org/story", "text": text} for n in range(6)]
@@ -67,7 +70,7 @@ def test_concurrent_posts_of_one_text_make_one_original_and_copies(editor) -> No
 
 @pytest.mark.django_db(transaction=True)
 def test_eight_reviewers_of_one_evidence_row_never_overwrite_each_other_unseen(
-    make_user,
+    make_user: Callable[..., Any],
 ) -> None:
     from rest_framework.authtoken.models import Token
 
@@ -110,7 +113,9 @@ def test_eight_reviewers_of_one_evidence_row_never_overwrite_each_other_unseen(
 
 
 @pytest.mark.django_db
-def test_a_review_of_reviewed_evidence_needs_the_version_seen(checker_client, make_user) -> None:
+def test_a_review_of_reviewed_evidence_needs_the_version_seen(
+    checker_client: APIClient, make_user: Callable[..., Any]
+) -> None:
     from tests import factories as f
 
     evidence = f.evidence(f.claim(), f.source(), "contradicts", f.org("North Korea government"))
@@ -129,7 +134,7 @@ def test_a_review_of_reviewed_evidence_needs_the_version_seen(checker_client, ma
 
 
 @pytest.mark.django_db
-def test_a_claim_edit_with_a_stale_version_is_refused(editor_client) -> None:
+def test_a_claim_edit_with_a_stale_version_is_refused(editor_client: APIClient) -> None:
     from factcheck.facts.services.claims import claim_recompute_status
 
     claim_id = editor_client.post(

@@ -7,20 +7,26 @@ import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
+from pytest_django.fixtures import Settings
+from rest_framework.test import APIClient
 
 from factcheck.facts.models import (
     CheckRun,
     CheckRunKind,
+    Claim,
     ClaimStatus,
     Event,
+    Evidence,
     EvidenceMethod,
     Source,
     SourceStanding,
     SourceVersion,
+    Verdict,
     VerdictFlag,
 )
 from factcheck.facts.services.corrections import source_refetch, sources_queue_due_refetch
@@ -36,13 +42,16 @@ NATO = "NATO said the North Korean troops had been deployed to the Kursk region.
 TEXT = f"Officials met in Brussels on Monday. {NATO} Talks continue on Tuesday."
 
 
+Corroborated = tuple[Claim, Source, Evidence, Verdict]
+
+
 def run_rechecks() -> None:
     for run in CheckRun.objects.filter(kind=CheckRunKind.RECHECK_CLAIM, state="queued"):
         claim_recheck.run(run.pk)
 
 
 @pytest.fixture
-def corroborated():
+def corroborated() -> Corroborated:
     """A claim its claimant and NATO (in the source) support, with a verdict on it."""
     claim = f.claim("North Korean troops are in the Kursk region.", speaker=f.org("US government"))
     source = f.source(TEXT, outlet=f.outlet("Example Wire"))
@@ -57,7 +66,9 @@ def corroborated():
 
 
 def test_a_corrected_text_withdraws_what_it_removed_and_flags_the_verdict(
-    editor_client, reader_client, corroborated
+    editor_client: APIClient,
+    reader_client: APIClient,
+    corroborated: Corroborated,
 ) -> None:
     claim, source, evidence, verdict = corroborated
     corrected = "Officials met in Brussels on Monday. Talks continue on Tuesday."
@@ -102,7 +113,9 @@ def test_a_corrected_text_withdraws_what_it_removed_and_flags_the_verdict(
     assert VerdictFlag.objects.get().cleared_at is not None
 
 
-def test_evidence_still_in_the_corrected_text_points_into_it(editor_client, corroborated) -> None:
+def test_evidence_still_in_the_corrected_text_points_into_it(
+    editor_client: APIClient, corroborated: Corroborated
+) -> None:
     _, source, evidence, _ = corroborated
     corrected = f"Correction appended below. {NATO} Talks continue on Tuesday."
     body = editor_client.post(
@@ -117,7 +130,7 @@ def test_evidence_still_in_the_corrected_text_points_into_it(editor_client, corr
 
 
 def test_a_correction_without_text_rechecks_and_flags_but_keeps_the_text(
-    editor_client, corroborated
+    editor_client: APIClient, corroborated: Corroborated
 ) -> None:
     _, source, _, verdict = corroborated
     body = editor_client.post(
@@ -131,7 +144,7 @@ def test_a_correction_without_text_rechecks_and_flags_but_keeps_the_text(
 
 
 def test_a_retracted_source_counts_for_nothing_and_is_never_read_again(
-    editor_client, corroborated
+    editor_client: APIClient, corroborated: Corroborated
 ) -> None:
     claim, source, _, verdict = corroborated
     automatic = f.evidence(f.claim("Another claim about Kursk."), source, "supports")
@@ -167,7 +180,9 @@ def test_a_retracted_source_counts_for_nothing_and_is_never_read_again(
 
 
 def test_bad_corrections_are_refused_and_change_nothing(
-    editor_client, reader_client, corroborated
+    editor_client: APIClient,
+    reader_client: APIClient,
+    corroborated: Corroborated,
 ) -> None:
     _, source, _, _ = corroborated
     url = f"/api/v1/sources/{source.pk}/correct/"
@@ -189,7 +204,7 @@ def test_bad_corrections_are_refused_and_change_nothing(
     assert not SourceVersion.objects.exists() and not VerdictFlag.objects.exists()
 
 
-def test_pages_are_fetched_again_less_often_as_they_age(settings) -> None:
+def test_pages_are_fetched_again_less_often_as_they_age(settings: Settings) -> None:
     assert refetch_wait(timedelta(minutes=5)) == timedelta(hours=1)
     assert refetch_wait(timedelta(days=1)) == timedelta(hours=12)
     assert refetch_wait(timedelta(days=20)) == timedelta(days=7)
@@ -198,7 +213,7 @@ def test_pages_are_fetched_again_less_often_as_they_age(settings) -> None:
     assert refetch_wait(timedelta(minutes=5)) is None
 
 
-PAGE = {"etag": '"v1"', "body": b""}
+PAGE: dict[str, Any] = {"etag": '"v1"', "body": b""}
 SEEN: list[str] = []
 
 
@@ -218,7 +233,7 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("ETag", str(PAGE["etag"]))
             self.end_headers()
             return
-        body = bytes(PAGE["body"])
+        body: bytes = PAGE["body"]
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -231,7 +246,7 @@ class Handler(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def site(settings) -> Iterator[str]:
+def site(settings: Settings) -> Iterator[str]:
     settings.FACTCHECK_FETCH_ALLOW_PRIVATE = True
     SEEN.clear()
     PAGE["etag"] = '"v1"'
@@ -252,6 +267,7 @@ def test_a_page_that_changed_becomes_a_new_version_and_is_read_again(site: str) 
     source_ingest(source_id=source.pk)
     source.refresh_from_db()
     assert source.etag == '"v1"'
+    assert source.next_refetch_at is not None
     assert timedelta(minutes=59) < source.next_refetch_at - timezone.now() <= timedelta(hours=1)
 
     # Nothing changed: the server says so (304) and only the next time moves.
@@ -287,7 +303,7 @@ def test_beat_queues_the_pages_whose_time_has_come_once(site: str) -> None:
     run.refresh_from_db()
     assert (run.state, run.counts) == ("done", {"changed": False, "not_modified": True})
     source.refresh_from_db()
-    assert source.next_refetch_at > timezone.now()
+    assert source.next_refetch_at and source.next_refetch_at > timezone.now()
 
 
 def test_a_page_that_changed_on_its_own_flags_only_verdicts_whose_evidence_went(

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from rest_framework.test import APIClient
 
 from factcheck.facts.models import Evidence
 from tests import factories as f
@@ -11,7 +14,7 @@ TEXT = "Officials said on Friday. Pyongyang denied sending any troops, calling i
 
 
 @pytest.fixture
-def setting() -> dict:
+def setting() -> dict[str, Any]:
     return {
         "claim": f.claim(speaker=f.org("South Korea government")),
         "source": f.source(TEXT),
@@ -19,7 +22,9 @@ def setting() -> dict:
     }
 
 
-def test_an_editor_adds_evidence_and_the_status_follows(editor_client, setting) -> None:
+def test_an_editor_adds_evidence_and_the_status_follows(
+    editor_client: APIClient, setting: dict[str, Any]
+) -> None:
     response = editor_client.post(
         "/api/v1/evidence/",
         {
@@ -40,7 +45,7 @@ def test_an_editor_adds_evidence_and_the_status_follows(editor_client, setting) 
     assert claim["status"] == "contested"
 
 
-def test_offsets_alone_give_the_quote(editor_client, setting) -> None:
+def test_offsets_alone_give_the_quote(editor_client: APIClient, setting: dict[str, Any]) -> None:
     body = editor_client.post(
         "/api/v1/evidence/",
         {
@@ -55,7 +60,9 @@ def test_offsets_alone_give_the_quote(editor_client, setting) -> None:
     assert body["quote"] == "Officials said on Friday"
 
 
-def test_it_rejects_a_quote_that_is_not_in_the_source(editor_client, setting) -> None:
+def test_it_rejects_a_quote_that_is_not_in_the_source(
+    editor_client: APIClient, setting: dict[str, Any]
+) -> None:
     response = editor_client.post(
         "/api/v1/evidence/",
         {
@@ -71,7 +78,9 @@ def test_it_rejects_a_quote_that_is_not_in_the_source(editor_client, setting) ->
     assert Evidence.objects.count() == 0
 
 
-def test_it_rejects_offsets_that_do_not_match_the_quote(editor_client, setting) -> None:
+def test_it_rejects_offsets_that_do_not_match_the_quote(
+    editor_client: APIClient, setting: dict[str, Any]
+) -> None:
     response = editor_client.post(
         "/api/v1/evidence/",
         {
@@ -87,7 +96,7 @@ def test_it_rejects_offsets_that_do_not_match_the_quote(editor_client, setting) 
     assert response.status_code == 400
 
 
-def test_it_rejects_an_unknown_stance(editor_client, setting) -> None:
+def test_it_rejects_an_unknown_stance(editor_client: APIClient, setting: dict[str, Any]) -> None:
     response = editor_client.post(
         "/api/v1/evidence/",
         {"claim": setting["claim"].pk, "source": setting["source"].pk, "stance": "agrees"},
@@ -98,7 +107,7 @@ def test_it_rejects_an_unknown_stance(editor_client, setting) -> None:
 
 
 def test_it_refuses_a_second_evidence_for_the_same_claim_source_and_speaker(
-    editor_client, setting
+    editor_client: APIClient, setting: dict[str, Any]
 ) -> None:
     payload = {
         "claim": setting["claim"].pk,
@@ -114,7 +123,9 @@ def test_it_refuses_a_second_evidence_for_the_same_claim_source_and_speaker(
     assert Evidence.objects.count() == 1
 
 
-def test_one_article_quoting_two_origins_gives_two_evidence(editor_client, setting) -> None:
+def test_one_article_quoting_two_origins_gives_two_evidence(
+    editor_client: APIClient, setting: dict[str, Any]
+) -> None:
     for speaker, stance in ((setting["kp"].pk, "contradicts"), ("NATO", "supports")):
         response = editor_client.post(
             "/api/v1/evidence/",
@@ -130,7 +141,9 @@ def test_one_article_quoting_two_origins_gives_two_evidence(editor_client, setti
     assert Evidence.objects.filter(claim=setting["claim"]).count() == 2
 
 
-def test_a_fact_checker_overrides_a_stance(checker_client, setting) -> None:
+def test_a_fact_checker_overrides_a_stance(
+    checker_client: APIClient, setting: dict[str, Any]
+) -> None:
     evidence = f.evidence(setting["claim"], setting["source"], "contradicts", setting["kp"])
     response = checker_client.post(
         f"/api/v1/evidence/{evidence.pk}/review/",
@@ -149,19 +162,25 @@ def test_a_fact_checker_overrides_a_stance(checker_client, setting) -> None:
     assert claim["status"] == "unverified"
 
 
-def test_a_fact_checker_confirms_a_stance(checker_client, setting) -> None:
+def test_a_fact_checker_confirms_a_stance(
+    checker_client: APIClient, setting: dict[str, Any]
+) -> None:
     evidence = f.evidence(setting["claim"], setting["source"], "contradicts", setting["kp"])
     body = checker_client.post(f"/api/v1/evidence/{evidence.pk}/review/", {}, format="json").json()
     assert (body["stance"], body["review_state"]) == ("contradicts", "confirmed")
 
 
-def test_an_editor_cannot_review_evidence(editor_client, setting) -> None:
+def test_an_editor_cannot_review_evidence(
+    editor_client: APIClient, setting: dict[str, Any]
+) -> None:
     evidence = f.evidence(setting["claim"], setting["source"], "contradicts", setting["kp"])
     response = editor_client.post(f"/api/v1/evidence/{evidence.pk}/review/", {}, format="json")
     assert response.status_code == 403
 
 
-def test_the_evidence_list_filters_by_stance_and_review_state(reader_client, setting) -> None:
+def test_the_evidence_list_filters_by_stance_and_review_state(
+    reader_client: APIClient, setting: dict[str, Any]
+) -> None:
     a = f.evidence(setting["claim"], setting["source"], "contradicts", setting["kp"])
     f.evidence(setting["claim"], f.source(), "supports", f.org("NATO"))
     results = reader_client.get("/api/v1/evidence/?stance=contradicts&review_state=unreviewed")

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 import pytest
+from rest_framework.test import APIClient
 
 from factcheck.facts.models import CheckRun, Feed, FeedEntry, Source
 
 pytestmark = pytest.mark.django_db
 
 
-def test_an_editor_follows_a_feed_and_polls_it_now(editor_client, reader_client) -> None:
+def test_an_editor_follows_a_feed_and_polls_it_now(
+    editor_client: APIClient, reader_client: APIClient
+) -> None:
     response = editor_client.post(
         "/api/v1/feeds/",
         {"url": "https://www.example.org/rss?utm_medium=x", "outlet": "Example News"},
@@ -37,7 +40,9 @@ def test_an_editor_follows_a_feed_and_polls_it_now(editor_client, reader_client)
     )
 
 
-def test_a_feed_held_already_is_a_conflict_and_bad_values_are_refused(editor_client) -> None:
+def test_a_feed_held_already_is_a_conflict_and_bad_values_are_refused(
+    editor_client: APIClient,
+) -> None:
     first = editor_client.post("/api/v1/feeds/", {"url": "https://example.org/rss"}, format="json")
     again = editor_client.post("/api/v1/feeds/", {"url": "https://EXAMPLE.org/rss/"}, format="json")
     assert again.status_code == 409
@@ -53,7 +58,7 @@ def test_a_feed_held_already_is_a_conflict_and_bad_values_are_refused(editor_cli
     assert Feed.objects.count() == 1
 
 
-def test_entries_and_failing_feeds_are_listed(editor_client) -> None:
+def test_entries_and_failing_feeds_are_listed(editor_client: APIClient) -> None:
     ok = Feed.objects.create(url="https://example.org/ok")
     failing = Feed.objects.create(url="https://example.org/bad", failures=2, last_error="HTTP 404")
     source = Source.objects.create(url="https://example.org/story", text="Text.")
@@ -71,7 +76,7 @@ def test_entries_and_failing_feeds_are_listed(editor_client) -> None:
     ]
 
 
-def test_pausing_a_feed_and_changing_its_url(editor_client) -> None:
+def test_pausing_a_feed_and_changing_its_url(editor_client: APIClient) -> None:
     feed = Feed.objects.create(url="https://example.org/rss", etag='"v1"')
     response = editor_client.patch(
         f"/api/v1/feeds/{feed.pk}/",

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
+from pytest_django.fixtures import Settings
+from rest_framework.test import APIClient
 
 from factcheck.facts.models import Claim, Source
 
 pytestmark = pytest.mark.django_db
 
 
-def _post(client, path: str, raw: str):  # type: ignore[no-untyped-def]
+def _post(client: APIClient, path: str, raw: str) -> Any:
     return client.generic("POST", path, raw, content_type="application/json")
 
 
@@ -31,7 +34,9 @@ def _post(client, path: str, raw: str):  # type: ignore[no-untyped-def]
         ('{"text": NaN}', "not JSON"),
     ],
 )
-def test_unstorable_or_exhausting_bodies_are_refused(editor_client, raw: str, says: str) -> None:
+def test_unstorable_or_exhausting_bodies_are_refused(
+    editor_client: APIClient, raw: str, says: str
+) -> None:
     response = _post(editor_client, "/api/v1/claims/", raw)
     assert response.status_code == 400, response.content
     assert response["Content-Type"] == "application/json"
@@ -40,21 +45,21 @@ def test_unstorable_or_exhausting_bodies_are_refused(editor_client, raw: str, sa
 
 
 @pytest.mark.parametrize("value", [123, 4.5, True, ["a"], {"a": 1}])
-def test_text_must_be_a_string(editor_client, value: object) -> None:
+def test_text_must_be_a_string(editor_client: APIClient, value: object) -> None:
     response = editor_client.post("/api/v1/claims/", {"text": value}, format="json")
     assert response.status_code == 400
     assert "text" in response.json()["errors"]
     assert Claim.objects.count() == 0
 
 
-def test_a_nul_in_the_query_string_is_refused(reader_client) -> None:
+def test_a_nul_in_the_query_string_is_refused(reader_client: APIClient) -> None:
     response = reader_client.get("/api/v1/claims/?search=troops%00")
     assert response.status_code == 400
     assert "NUL" in response.json()["detail"]
 
 
 def test_a_claim_posted_again_at_once_by_one_account_is_one_claim(
-    editor_client, checker_client
+    editor_client: APIClient, checker_client: APIClient
 ) -> None:
     body = {"text": "The dam on the river burst on Sunday."}
     first = editor_client.post("/api/v1/claims/", body, format="json")
@@ -75,7 +80,7 @@ def test_a_claim_posted_again_at_once_by_one_account_is_one_claim(
     assert checker_client.post("/api/v1/claims/", body, format="json").status_code in (201, 403)
 
 
-def test_a_duplicate_url_answers_409_and_writes_nothing(editor_client) -> None:
+def test_a_duplicate_url_answers_409_and_writes_nothing(editor_client: APIClient) -> None:
     body = {"url": "https://news.example.org/a", "text": "Troops moved.", "title": "A"}
     first = editor_client.post("/api/v1/sources/", body, format="json").json()
     again = editor_client.post("/api/v1/sources/", {**body, "text": "Other text."}, format="json")
@@ -85,14 +90,16 @@ def test_a_duplicate_url_answers_409_and_writes_nothing(editor_client) -> None:
     assert json.loads(again.content)["detail"].startswith(f"Source {first['id']}")
 
 
-def test_match_reads_a_bounded_text(reader_client, settings) -> None:
+def test_match_reads_a_bounded_text(reader_client: APIClient, settings: Settings) -> None:
     limit = settings.FACTCHECK_MAX_MATCH_CHARS
     response = reader_client.post("/api/v1/match/", {"text": "a" * (limit + 1)}, format="json")
     assert response.status_code == 400
     assert "text" in response.json()["errors"]
 
 
-def test_a_source_too_long_to_read_fails_at_once_and_is_not_retried(settings) -> None:
+def test_a_source_too_long_to_read_fails_at_once_and_is_not_retried(
+    settings: Settings,
+) -> None:
     from factcheck.facts.models import CheckRun, ProcessingState
     from factcheck.facts.services.sweeps import sweep_failed_sources
     from factcheck.facts.tasks import source_ingest

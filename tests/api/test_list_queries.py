@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from factcheck.facts.models import CheckRun
 from factcheck.facts.services.evidence import evidence_review
@@ -17,7 +19,7 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
-def grow(n: int, checker) -> int:  # type: ignore[no-untyped-def]
+def grow(n: int, checker: User) -> int:
     """Add n of everything; return the id of a claim that gained n evidence."""
     hub = f.claim("hub claim", speaker=f.org(f"Root {n}"))
     for i in range(n):
@@ -54,7 +56,7 @@ ENDPOINTS: list[tuple[str, Callable[[int], str]]] = [
 
 @pytest.mark.parametrize(("name", "path"), ENDPOINTS, ids=[e[0] for e in ENDPOINTS])
 def test_the_query_count_does_not_grow_with_the_page(
-    name, path, reader_client, fact_checker
+    name: str, path: Callable[[int], str], reader_client: APIClient, fact_checker: User
 ) -> None:
     def queries_for(hub: int) -> int:
         with CaptureQueriesContext(connection) as captured:
@@ -77,7 +79,7 @@ def test_the_query_count_does_not_grow_with_the_page(
     ],
 )
 def test_the_busy_lists_run_a_fixed_number_of_queries(
-    name, path, queries, reader_client, fact_checker
+    name: str, path: str, queries: int, reader_client: APIClient, fact_checker: User
 ) -> None:
     """Pinned, copies included: the request's savepoint and its release, the token, the
     reader's role, a count and a page (and the claim itself, for a claim's evidence)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rest_framework.test import APIClient
 
 from factcheck.facts.models import Claim, Evidence, Source
 from factcheck.facts.services.claims import claim_create
@@ -29,7 +30,9 @@ def claims() -> dict[str, Claim]:
     }
 
 
-def test_it_finds_the_claims_a_text_speaks_to_and_stores_nothing(reader_client, claims) -> None:
+def test_it_finds_the_claims_a_text_speaks_to_and_stores_nothing(
+    reader_client: APIClient, claims: dict[str, Claim]
+) -> None:
     before = (Claim.objects.count(), Evidence.objects.count(), Source.objects.count())
     response = reader_client.post(
         "/api/v1/match/", {"text": SEED, "published_at": "2024-10-30"}, format="json"
@@ -46,7 +49,7 @@ def test_it_finds_the_claims_a_text_speaks_to_and_stores_nothing(reader_client, 
     assert before == (Claim.objects.count(), Evidence.objects.count(), Source.objects.count())
 
 
-def test_new_claims_get_a_vector_and_edits_refresh_it(editor_client) -> None:
+def test_new_claims_get_a_vector_and_edits_refresh_it(editor_client: APIClient) -> None:
     created = editor_client.post(
         "/api/v1/claims/", {"text": "Troops arrived in Kursk."}, format="json"
     ).json()
@@ -58,12 +61,14 @@ def test_new_claims_get_a_vector_and_edits_refresh_it(editor_client) -> None:
     assert len(first) == 384 and first != second
 
 
-def test_it_rejects_an_empty_text(reader_client) -> None:
+def test_it_rejects_an_empty_text(reader_client: APIClient) -> None:
     response = reader_client.post("/api/v1/match/", {"text": "  "}, format="json")
     assert response.status_code == 400
     assert "text" in response.json()["errors"]
 
 
-def test_matching_needs_a_token_even_when_reads_are_open(anon_client, claims) -> None:
+def test_matching_needs_a_token_even_when_reads_are_open(
+    anon_client: APIClient, claims: dict[str, Claim]
+) -> None:
     response = anon_client.post("/api/v1/match/", {"text": "Nothing here."}, format="json")
     assert response.status_code == 401

@@ -5,6 +5,7 @@ or a yes/no in a body must be one."""
 from __future__ import annotations
 
 import pytest
+from rest_framework.test import APIClient
 
 from factcheck.facts.models import Claim
 from tests import factories as f
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize("value", ["0", "-3", "99999999", str(2**70)])
 def test_filtering_by_an_id_that_names_nothing_gives_an_empty_list(
-    reader_client, value: str
+    reader_client: APIClient, value: str
 ) -> None:
     f.evidence(f.claim(), f.source(), "supports", f.org("NATO"))
     for path in (
@@ -27,7 +28,7 @@ def test_filtering_by_an_id_that_names_nothing_gives_an_empty_list(
         assert response.json()["results"] == []
 
 
-def test_filtering_by_an_id_finds_its_rows(reader_client) -> None:
+def test_filtering_by_an_id_finds_its_rows(reader_client: APIClient) -> None:
     claim, nato = f.claim(), f.org("NATO")
     f.evidence(claim, f.source(), "supports", nato)
     f.evidence(f.claim(text="Another claim."), f.source(), "supports", nato)
@@ -52,7 +53,7 @@ def test_filtering_by_an_id_finds_its_rows(reader_client) -> None:
     ],
 )
 def test_a_parameter_of_the_wrong_kind_is_a_400_naming_it(
-    reader_client, query: str, field: str
+    reader_client: APIClient, query: str, field: str
 ) -> None:
     response = reader_client.get(f"/api/v1/claims/?{query}")
     assert response.status_code == 400, response.content
@@ -60,7 +61,7 @@ def test_a_parameter_of_the_wrong_kind_is_a_400_naming_it(
 
 
 def test_free_text_parameters_may_be_empty_and_booleans_read_both_spellings(
-    reader_client,
+    reader_client: APIClient,
 ) -> None:
     f.claim()
     assert reader_client.get("/api/v1/claims/?search=&tag=").status_code == 200
@@ -69,7 +70,7 @@ def test_free_text_parameters_may_be_empty_and_booleans_read_both_spellings(
     assert reader_client.get("/api/v1/claims/?page_size=1").json()["count"] == 1
 
 
-def test_stats_since_given_empty_is_a_400(reader_client) -> None:
+def test_stats_since_given_empty_is_a_400(reader_client: APIClient) -> None:
     assert reader_client.get("/api/v1/stats/?since=").status_code == 400
 
 
@@ -83,20 +84,22 @@ def test_stats_since_given_empty_is_a_400(reader_client) -> None:
     ],
 )
 def test_numbers_and_yes_or_no_in_a_body_must_be_json_numbers_and_booleans(
-    editor_client, body: dict[str, object]
+    editor_client: APIClient, body: dict[str, object]
 ) -> None:
     response = editor_client.post("/api/v1/claims/", body, format="json")
     assert response.status_code == 400, response.content
     assert Claim.objects.count() == 0
 
 
-def test_the_first_status_has_no_previous_one_in_the_schema_or_the_answer(reader_client) -> None:
+def test_the_first_status_has_no_previous_one_in_the_schema_or_the_answer(
+    reader_client: APIClient,
+) -> None:
     claim = f.claim()
     history = reader_client.get(f"/api/v1/claims/{claim.pk}/history/").json()
     assert history[0]["status_change"]["from_status"] is None
 
 
-def test_an_id_filter_takes_digits_only(reader_client) -> None:
+def test_an_id_filter_takes_digits_only(reader_client: APIClient) -> None:
     for value in ("0.0", "3.", "1e3", "1.5"):
         response = reader_client.get(f"/api/v1/sources/?outlet={value}")
         assert response.status_code == 400, value

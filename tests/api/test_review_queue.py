@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from pytest_django.fixtures import Settings
+from rest_framework.test import APIClient
 
 from tests import factories as f
 
@@ -16,7 +20,7 @@ TEXT = (
 
 
 @pytest.fixture
-def queue(settings) -> dict:
+def queue(settings: Settings) -> dict[str, Any]:
     settings.FACTCHECK_AUTO_SUPPORT_FLOOR = 0.6
     settings.FACTCHECK_AUTO_CONTRADICT_FLOOR = 0.85
     us, kr = f.org("US government"), f.org("South Korea government")
@@ -45,7 +49,9 @@ def queue(settings) -> dict:
     return {"old": old, "new": new, "shrug": shrug, "talk": talk, "carrying": carrying}
 
 
-def test_the_queue_puts_first_what_would_change_a_status(reader_client, queue) -> None:
+def test_the_queue_puts_first_what_would_change_a_status(
+    reader_client: APIClient, queue: dict[str, Any]
+) -> None:
     body = reader_client.get("/api/v1/review-queue/").json()
     assert [e["id"] for e in body["results"]] == [
         queue["carrying"].pk,
@@ -76,7 +82,9 @@ def test_the_queue_puts_first_what_would_change_a_status(reader_client, queue) -
     assert reader_client.get("/api/v1/review-queue/?priority=7").status_code == 400
 
 
-def test_one_action_reviews_an_entry_and_the_queue_moves_on(checker_client, queue) -> None:
+def test_one_action_reviews_an_entry_and_the_queue_moves_on(
+    checker_client: APIClient, queue: dict[str, Any]
+) -> None:
     carrying = queue["carrying"].pk
     response = checker_client.post(
         f"/api/v1/evidence/{carrying}/review/", {"reject": True}, format="json"
@@ -102,7 +110,9 @@ def test_one_action_reviews_an_entry_and_the_queue_moves_on(checker_client, queu
     ]
 
 
-def test_reject_and_a_stance_together_are_refused(checker_client, queue) -> None:
+def test_reject_and_a_stance_together_are_refused(
+    checker_client: APIClient, queue: dict[str, Any]
+) -> None:
     response = checker_client.post(
         f"/api/v1/evidence/{queue['talk'].pk}/review/",
         {"reject": True, "stance": "supports"},

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from rest_framework.test import APIClient
 
 from factcheck.facts.models import CheckRun, Outlet, ProcessingState, Source
 from tests import factories as f
@@ -17,7 +18,7 @@ ARTICLE = {
 }
 
 
-def test_an_editor_posts_a_source_and_its_ingestion_is_queued(editor_client) -> None:
+def test_an_editor_posts_a_source_and_its_ingestion_is_queued(editor_client: APIClient) -> None:
     response = editor_client.post("/api/v1/sources/", ARTICLE, format="json")
     assert response.status_code == 201, response.json()
     body = response.json()
@@ -29,7 +30,7 @@ def test_an_editor_posts_a_source_and_its_ingestion_is_queued(editor_client) -> 
     assert (run.kind, run.source_id) == ("ingest_source", body["id"])
 
 
-def test_outlets_are_found_by_name_case_insensitively(editor_client) -> None:
+def test_outlets_are_found_by_name_case_insensitively(editor_client: APIClient) -> None:
     existing = f.outlet("Bloomberg")
     body = editor_client.post(
         "/api/v1/sources/", {**ARTICLE, "syndicated_from": "bloomberg"}, format="json"
@@ -37,7 +38,7 @@ def test_outlets_are_found_by_name_case_insensitively(editor_client) -> None:
     assert body["syndicated_from"]["id"] == existing.pk
 
 
-def test_outlets_are_found_by_id_and_an_unknown_id_is_an_error(editor_client) -> None:
+def test_outlets_are_found_by_id_and_an_unknown_id_is_an_error(editor_client: APIClient) -> None:
     outlet = f.outlet("Yonhap")
     ok = editor_client.post("/api/v1/sources/", {**ARTICLE, "outlet": outlet.pk}, format="json")
     assert ok.json()["outlet"]["id"] == outlet.pk
@@ -50,7 +51,7 @@ def test_outlets_are_found_by_id_and_an_unknown_id_is_an_error(editor_client) ->
     assert "outlet" in bad.json()["errors"]
 
 
-def test_the_outlet_is_inferred_from_the_url_domain(editor_client) -> None:
+def test_the_outlet_is_inferred_from_the_url_domain(editor_client: APIClient) -> None:
     outlet = f.outlet("Straits", domains=["straitstimes.com"])
     payload = {k: v for k, v in ARTICLE.items() if k != "outlet"}
     assert (
@@ -59,7 +60,7 @@ def test_the_outlet_is_inferred_from_the_url_domain(editor_client) -> None:
     )
 
 
-def test_a_url_already_held_is_refused_with_the_existing_id(editor_client) -> None:
+def test_a_url_already_held_is_refused_with_the_existing_id(editor_client: APIClient) -> None:
     first = editor_client.post("/api/v1/sources/", ARTICLE, format="json").json()
     again = editor_client.post(
         "/api/v1/sources/",
@@ -72,7 +73,7 @@ def test_a_url_already_held_is_refused_with_the_existing_id(editor_client) -> No
 
 
 def test_the_same_text_under_another_url_is_stored_as_a_copy_of_the_first(
-    editor_client,
+    editor_client: APIClient,
 ) -> None:
     first = editor_client.post("/api/v1/sources/", ARTICLE, format="json").json()
     again = editor_client.post(
@@ -90,7 +91,7 @@ def test_the_same_text_under_another_url_is_stored_as_a_copy_of_the_first(
     assert editor_client.get(f"/api/v1/sources/{first['id']}/").json()["copy_of"] is None
 
 
-def test_the_same_text_without_a_url_is_refused(editor_client) -> None:
+def test_the_same_text_without_a_url_is_refused(editor_client: APIClient) -> None:
     editor_client.post("/api/v1/sources/", ARTICLE, format="json")
     again = editor_client.post(
         "/api/v1/sources/", {"text": ARTICLE["text"], "title": "No URL"}, format="json"
@@ -99,7 +100,7 @@ def test_the_same_text_without_a_url_is_refused(editor_client) -> None:
     assert "already has this text" in again.json()["errors"]["text"][0]
 
 
-def test_a_refused_source_creates_no_outlet(editor_client) -> None:
+def test_a_refused_source_creates_no_outlet(editor_client: APIClient) -> None:
     response = editor_client.post(
         "/api/v1/sources/",
         {**ARTICLE, "outlet": "Brand New Outlet", "published_at": "not a date"},
@@ -110,13 +111,13 @@ def test_a_refused_source_creates_no_outlet(editor_client) -> None:
     assert Source.objects.count() == 0
 
 
-def test_a_source_needs_text_or_a_url(editor_client) -> None:
+def test_a_source_needs_text_or_a_url(editor_client: APIClient) -> None:
     response = editor_client.post("/api/v1/sources/", {"title": "Only a title"}, format="json")
     assert response.status_code == 400
     assert "text" in response.json()["errors"]
 
 
-def test_a_url_alone_is_accepted_for_fetching(editor_client) -> None:
+def test_a_url_alone_is_accepted_for_fetching(editor_client: APIClient) -> None:
     response = editor_client.post("/api/v1/sources/", {"url": "https://x.example/a"}, format="json")
     assert response.status_code == 202
     body = response.json()
@@ -124,14 +125,14 @@ def test_a_url_alone_is_accepted_for_fetching(editor_client) -> None:
     assert CheckRun.objects.get(pk=body["check_run"]).kind == "ingest_source"
 
 
-def test_only_http_urls_are_accepted(editor_client) -> None:
+def test_only_http_urls_are_accepted(editor_client: APIClient) -> None:
     response = editor_client.post(
         "/api/v1/sources/", {**ARTICLE, "url": "ftp://x.example/a"}, format="json"
     )
     assert response.status_code == 400
 
 
-def test_a_failed_source_can_be_retried(editor_client) -> None:
+def test_a_failed_source_can_be_retried(editor_client: APIClient) -> None:
     source = f.source(state=ProcessingState.FAILED, error="boom")
     response = editor_client.post(f"/api/v1/sources/{source.pk}/retry/")
     assert response.status_code == 202
@@ -140,13 +141,13 @@ def test_a_failed_source_can_be_retried(editor_client) -> None:
     assert editor_client.post(f"/api/v1/sources/{processed.pk}/retry/").status_code == 409
 
 
-def test_the_detail_has_the_text_and_the_list_does_not(reader_client) -> None:
+def test_the_detail_has_the_text_and_the_list_does_not(reader_client: APIClient) -> None:
     source = f.source("Body text here.")
     assert reader_client.get(f"/api/v1/sources/{source.pk}/").json()["text"] == "Body text here."
     assert "text" not in reader_client.get("/api/v1/sources/").json()["results"][0]
 
 
-def test_sources_are_searchable_by_full_text(reader_client) -> None:
+def test_sources_are_searchable_by_full_text(reader_client: APIClient) -> None:
     hit = f.source("Satellite images show troops at Khabarovsk.")
     f.source("Something else entirely.")
     results = reader_client.get("/api/v1/sources/?search=satellite").json()["results"]

@@ -4,6 +4,8 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from pytest_django.fixtures import Settings
+from rest_framework.test import APIClient
 
 from factcheck.facts.models import CheckRun
 from tests import factories as f
@@ -11,7 +13,7 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
-def test_stats_count_claims_by_status_and_queues(reader_client) -> None:
+def test_stats_count_claims_by_status_and_queues(reader_client: APIClient) -> None:
     f.claim("a")
     contested = f.claim("b")
     f.evidence(contested, f.source(), "contradicts", f.speaker())
@@ -33,7 +35,7 @@ def test_stats_count_claims_by_status_and_queues(reader_client) -> None:
     assert body["claims_changed_since"] is None
 
 
-def test_stats_since_counts_recent_changes(reader_client) -> None:
+def test_stats_since_counts_recent_changes(reader_client: APIClient) -> None:
     f.claim("a")
     future = (timezone.now() + timedelta(hours=1)).isoformat()
     past = (timezone.now() - timedelta(hours=1)).isoformat()
@@ -44,21 +46,21 @@ def test_stats_since_counts_recent_changes(reader_client) -> None:
     assert reader_client.get("/api/v1/stats/?since=yesterday").status_code == 400
 
 
-def test_healthz_and_readyz_answer(anon_client) -> None:
+def test_healthz_and_readyz_answer(anon_client: APIClient) -> None:
     assert anon_client.get("/healthz").json() == {"status": "ok"}
     ready = anon_client.get("/readyz")
     assert ready.status_code == 200
     assert ready.json()["checks"] == {"database": "ok", "broker": "ok"}
 
 
-def test_readyz_reports_an_unreachable_broker(anon_client, settings) -> None:
+def test_readyz_reports_an_unreachable_broker(anon_client: APIClient, settings: Settings) -> None:
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     ready = anon_client.get("/readyz")
     assert ready.status_code == 503
     assert ready.json()["checks"]["broker"].startswith("error")
 
 
-def test_check_runs_filter_by_state(reader_client) -> None:
+def test_check_runs_filter_by_state(reader_client: APIClient) -> None:
     queued = CheckRun.objects.create(kind="sweep")
     CheckRun.objects.create(kind="sweep", state="done", finished_at=timezone.now())
     results = reader_client.get("/api/v1/check-runs/?state=queued").json()["results"]

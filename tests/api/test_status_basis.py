@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from pytest_django.fixtures import Settings
+from rest_framework.test import APIClient
 
 from tests import factories as f
 
@@ -10,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def claims(settings) -> dict:
+def claims(settings: Settings) -> dict[str, Any]:
     settings.FACTCHECK_AUTO_SUPPORT_FLOOR = 0.6
     settings.FACTCHECK_AUTO_CONTRADICT_FLOOR = 0.85
     us, nato, kp = f.org("US government"), f.org("NATO"), f.org("North Korea government")
@@ -23,7 +27,9 @@ def claims(settings) -> dict:
     return {"firm": firm, "loose": loose, "bare": bare, "unsure": unsure}
 
 
-def test_claims_carry_their_basis_and_filter_by_it(reader_client, claims) -> None:
+def test_claims_carry_their_basis_and_filter_by_it(
+    reader_client: APIClient, claims: dict[str, Any]
+) -> None:
     body = reader_client.get(f"/api/v1/claims/{claims['loose'].pk}/").json()
     assert (body["status"], body["status_basis"]) == ("corroborated", "provisional")
     assert body["status_detail"]["suggested_evidence"] == [claims["unsure"].pk]
@@ -33,7 +39,9 @@ def test_claims_carry_their_basis_and_filter_by_it(reader_client, claims) -> Non
     assert reader_client.get("/api/v1/claims/?status_basis=firm").status_code == 400
 
 
-def test_evidence_says_whether_it_is_only_suggested(reader_client, claims) -> None:
+def test_evidence_says_whether_it_is_only_suggested(
+    reader_client: APIClient, claims: dict[str, Any]
+) -> None:
     unsure = claims["unsure"]
     body = reader_client.get(f"/api/v1/evidence/{unsure.pk}/").json()
     assert body["suggested"] is True
@@ -45,7 +53,7 @@ def test_evidence_says_whether_it_is_only_suggested(reader_client, claims) -> No
     assert {e["id"]: e["suggested"] for e in listed["results"]}[unsure.pk] is True
 
 
-def test_the_history_records_the_basis(reader_client, claims) -> None:
+def test_the_history_records_the_basis(reader_client: APIClient, claims: dict[str, Any]) -> None:
     entries = reader_client.get(f"/api/v1/claims/{claims['firm'].pk}/history/").json()
     changes = [e["status_change"] for e in entries if e["kind"] == "status"]
     assert [

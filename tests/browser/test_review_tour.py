@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import Page
+from pytest_django.live_server_helper import LiveServer
 
 CHROMIUM = "/usr/bin/chromium"
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
@@ -122,7 +124,9 @@ def act(page: Any, base: str, evidence_id: int, action: str) -> None:
     assert "Reviewed 1 piece" in page.content()
 
 
-def test_a_fact_checker_works_the_queue_and_publishes_a_verdict(live_server, page, desk) -> None:
+def test_a_fact_checker_works_the_queue_and_publishes_a_verdict(
+    live_server: LiveServer, page: Page, desk: dict[str, Any]
+) -> None:
     from factcheck.facts.models import Evidence, Verdict
 
     base = live_server.url
@@ -145,7 +149,7 @@ def test_a_fact_checker_works_the_queue_and_publishes_a_verdict(live_server, pag
     act(page, base, evidence["North Korea government"].pk, "reject")
     act(page, base, evidence["South Korea government"].pk, "mark_discusses")
     states = {
-        e.speaker.name: (e.review_state, e.stance)
+        str(e.speaker and e.speaker.name): (e.review_state, e.stance)
         for e in Evidence.objects.filter(claim=claim).select_related("speaker")
     }
     assert states == {
@@ -174,7 +178,7 @@ def test_a_fact_checker_works_the_queue_and_publishes_a_verdict(live_server, pag
     page.goto(f"{base}/fact-checks/{verdict.pk}/")
     assert page.inner_text("#rating") == "True"
     shot(page, "public-fact-check")
-    review = json.loads(page.locator('script[type="application/ld+json"]').text_content())
+    review = json.loads(page.locator('script[type="application/ld+json"]').text_content() or "")
     assert review["@type"] == "ClaimReview"
     assert review["url"] == f"{base}/fact-checks/{verdict.pk}/"
     assert review["reviewRating"]["alternateName"] == "True"

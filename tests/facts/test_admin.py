@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 
-from factcheck.facts.models import CheckRun, Verdict
+from factcheck.facts.models import CheckRun, Claim, Verdict
 from factcheck.facts.services.users import user_token_for_role
 from tests import factories as f
 
@@ -22,13 +25,13 @@ def staff(role: str) -> Client:
 
 
 @pytest.fixture
-def claim():
+def claim() -> Claim:
     made = f.claim(speaker=f.org("US government"))
     f.evidence(made, f.source(), "contradicts", f.org("North Korea government"))
     return made
 
 
-def test_the_claim_pages_show_status_explanation_and_evidence(claim) -> None:
+def test_the_claim_pages_show_status_explanation_and_evidence(claim: Claim) -> None:
     client = staff("fact_checker")
     listing = client.get("/admin/facts/claim/")
     assert listing.status_code == 200
@@ -39,13 +42,13 @@ def test_the_claim_pages_show_status_explanation_and_evidence(claim) -> None:
     assert b'name="verdicts-0-rating"' in page.content
 
 
-def test_an_editor_sees_no_verdict_form(claim) -> None:
+def test_an_editor_sees_no_verdict_form(claim: Claim) -> None:
     page = staff("editor").get(f"/admin/facts/claim/{claim.pk}/change/")
     assert page.status_code == 200
     assert b'name="verdicts-0-rating"' not in page.content
 
 
-def test_the_recheck_action_queues_check_runs(claim) -> None:
+def test_the_recheck_action_queues_check_runs(claim: Claim) -> None:
     response = staff("editor").post(
         "/admin/facts/claim/", {"action": "recheck", "_selected_action": [claim.pk]}
     )
@@ -53,7 +56,7 @@ def test_the_recheck_action_queues_check_runs(claim) -> None:
     assert CheckRun.objects.filter(claim=claim, kind="recheck_claim").count() == 1
 
 
-def test_a_fact_checker_overrides_evidence_from_the_list(claim) -> None:
+def test_a_fact_checker_overrides_evidence_from_the_list(claim: Claim) -> None:
     evidence = claim.evidence.get()
     staff("fact_checker").post(
         "/admin/facts/evidence/", {"action": "mark_discusses", "_selected_action": [evidence.pk]}
@@ -64,7 +67,7 @@ def test_a_fact_checker_overrides_evidence_from_the_list(claim) -> None:
     assert claim.status == "unverified"
 
 
-def test_an_editor_cannot_review_evidence_from_the_list(claim) -> None:
+def test_an_editor_cannot_review_evidence_from_the_list(claim: Claim) -> None:
     evidence = claim.evidence.get()
     staff("editor").post(
         "/admin/facts/evidence/", {"action": "confirm", "_selected_action": [evidence.pk]}
@@ -73,7 +76,7 @@ def test_an_editor_cannot_review_evidence_from_the_list(claim) -> None:
     assert evidence.review_state == "unreviewed"
 
 
-def test_a_fact_checker_adds_a_verdict_and_cannot_change_it(claim) -> None:
+def test_a_fact_checker_adds_a_verdict_and_cannot_change_it(claim: Claim) -> None:
     client = staff("fact_checker")
     response = client.post(
         "/admin/facts/verdict/add/",
@@ -94,7 +97,7 @@ def test_a_fact_checker_adds_a_verdict_and_cannot_change_it(claim) -> None:
     assert b'name="_save"' not in page.content
 
 
-def test_editors_cannot_add_verdicts_in_the_admin(claim) -> None:
+def test_editors_cannot_add_verdicts_in_the_admin(claim: Claim) -> None:
     response = staff("editor").post(
         "/admin/facts/verdict/add/", {"claim": claim.pk, "rating": "false", "summary": "x"}
     )
@@ -110,10 +113,10 @@ def test_a_failed_source_can_be_retried_from_the_admin() -> None:
     assert CheckRun.objects.filter(source=source, kind="ingest_source").count() == 1
 
 
-def _page_form_data(response) -> dict:  # type: ignore[no-untyped-def]
+def _page_form_data(response: Any) -> dict[str, Any]:
     """What a browser would post back from an admin change page, unchanged."""
 
-    def add(form, data: dict) -> None:  # type: ignore[no-untyped-def]
+    def add(form: Any, data: dict[str, Any]) -> None:
         for bound in form:
             value = bound.value()
             if value is None or value is False:
@@ -122,7 +125,7 @@ def _page_form_data(response) -> dict:  # type: ignore[no-untyped-def]
                 value = ",".join(str(v) for v in value)
             data[bound.html_name] = "on" if value is True else value
 
-    data: dict = {}
+    data: dict[str, Any] = {}
     add(response.context["adminform"].form, data)
     for inline in response.context["inline_admin_formsets"]:
         formset = inline.formset
@@ -132,7 +135,7 @@ def _page_form_data(response) -> dict:  # type: ignore[no-untyped-def]
     return data
 
 
-def test_a_verdict_added_on_the_claim_page_is_appended(claim, fact_checker) -> None:
+def test_a_verdict_added_on_the_claim_page_is_appended(claim: Claim, fact_checker: User) -> None:
     from factcheck.facts.services.verdicts import verdict_create
 
     earlier = verdict_create(
@@ -154,10 +157,10 @@ def test_a_verdict_added_on_the_claim_page_is_appended(claim, fact_checker) -> N
     earlier.refresh_from_db()
     assert earlier.summary == "Too early."
     claim.refresh_from_db()
-    assert claim.current_verdict.rating == "mostly_true"
+    assert claim.current_verdict and claim.current_verdict.rating == "mostly_true"
 
 
-def test_overriding_a_stance_on_the_claim_page_reviews_the_evidence(claim) -> None:
+def test_overriding_a_stance_on_the_claim_page_reviews_the_evidence(claim: Claim) -> None:
     evidence = claim.evidence.get()
     client = staff("fact_checker")
     data = _page_form_data(client.get(f"/admin/facts/claim/{claim.pk}/change/"))
@@ -166,6 +169,7 @@ def test_overriding_a_stance_on_the_claim_page_reviews_the_evidence(claim) -> No
     response = client.post(f"/admin/facts/claim/{claim.pk}/change/", data)
     assert response.status_code == 302
     evidence.refresh_from_db()
+    assert evidence.reviewed_by is not None
     assert (evidence.stance, evidence.review_state, evidence.reviewed_by.username) == (
         "discusses",
         "overridden",
@@ -173,7 +177,7 @@ def test_overriding_a_stance_on_the_claim_page_reviews_the_evidence(claim) -> No
     )
 
 
-def test_the_review_queue_page_lists_readings_by_consequence_and_rejects_one(claim) -> None:
+def test_the_review_queue_page_lists_readings_by_consequence_and_rejects_one(claim: Claim) -> None:
     evidence = claim.evidence.get()
     client = staff("fact_checker")
     page = client.get("/admin/facts/reviewqueueentry/")
@@ -193,7 +197,7 @@ def test_the_review_queue_page_lists_readings_by_consequence_and_rejects_one(cla
     assert b'class="action-select"' not in client.get("/admin/facts/reviewqueueentry/").content
 
 
-def test_an_editor_sees_the_queue_but_cannot_review_from_it(claim) -> None:
+def test_an_editor_sees_the_queue_but_cannot_review_from_it(claim: Claim) -> None:
     evidence = claim.evidence.get()
     client = staff("editor")
     assert client.get("/admin/facts/reviewqueueentry/").status_code == 200
@@ -249,7 +253,9 @@ def test_marked_text_joins_overlapping_spans_and_escapes_the_text() -> None:
     assert html.count("<mark>") == 1
 
 
-def test_other_publishers_fact_checks_show_on_the_claim_page_and_in_their_list(claim) -> None:
+def test_other_publishers_fact_checks_show_on_the_claim_page_and_in_their_list(
+    claim: Claim,
+) -> None:
     from factcheck.facts.models import ExternalReview
 
     ExternalReview.objects.create(
@@ -270,7 +276,7 @@ def test_other_publishers_fact_checks_show_on_the_claim_page_and_in_their_list(c
     assert client.get("/admin/facts/externalreview/add/").status_code == 403
 
 
-def test_a_source_is_retracted_from_the_admin_and_shows_its_earlier_versions(claim) -> None:
+def test_a_source_is_retracted_from_the_admin_and_shows_its_earlier_versions(claim: Claim) -> None:
     from factcheck.facts.models import Evidence, SourceVersion, VerdictFlag
 
     evidence = Evidence.objects.get(claim=claim)
@@ -295,7 +301,7 @@ def test_a_source_is_retracted_from_the_admin_and_shows_its_earlier_versions(cla
     assert staff("fact_checker").get("/admin/facts/verdictflag/").status_code == 200
 
 
-def test_the_review_queue_page_points_to_verdicts_to_look_at_again(claim) -> None:
+def test_the_review_queue_page_points_to_verdicts_to_look_at_again(claim: Claim) -> None:
     from factcheck.facts.models import Verdict, VerdictFlag
     from factcheck.facts.services.users import user_token_for_role
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.contrib.auth.models import User
 
 from factcheck.facts.models import ClaimStatusChange, EvidenceMethod, ReviewState
 from factcheck.facts.services.claims import claim_recompute_status
@@ -13,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world() -> dict:
+def world() -> dict[str, Any]:
     us = f.org("US government")
     dod = f.org("US Department of Defense", us)
     state = f.org("US State Department", us)
@@ -32,7 +35,7 @@ def world() -> dict:
     }
 
 
-def test_a_syndicated_copy_counts_as_the_wire_it_republishes(world: dict) -> None:
+def test_a_syndicated_copy_counts_as_the_wire_it_republishes(world: dict[str, Any]) -> None:
     claim = f.claim(first_source=f.source(outlet=world["bloomberg"]))
     copy = f.source(outlet=world["st"], syndicated_from=world["bloomberg"])
     f.evidence(claim, copy, "supports")
@@ -41,14 +44,14 @@ def test_a_syndicated_copy_counts_as_the_wire_it_republishes(world: dict) -> Non
     assert [o["origin"] for o in claim.status_detail["supporting"]] == ["Bloomberg"]
 
 
-def test_an_outlets_own_reporting_is_an_origin_of_its_own(world: dict) -> None:
+def test_an_outlets_own_reporting_is_an_origin_of_its_own(world: dict[str, Any]) -> None:
     claim = f.claim(first_source=f.source(outlet=world["bloomberg"]))
     f.evidence(claim, f.source(outlet=world["yonhap"]), "supports")
     claim.refresh_from_db()
     assert claim.status == "corroborated"
 
 
-def test_two_outlets_quoting_one_speaker_are_one_origin(world: dict) -> None:
+def test_two_outlets_quoting_one_speaker_are_one_origin(world: dict[str, Any]) -> None:
     claim = f.claim(speaker=world["ryder"])
     f.evidence(claim, f.source(outlet=world["bloomberg"]), "supports", world["ryder"])
     f.evidence(claim, f.source(outlet=world["yonhap"]), "supports", world["ryder"])
@@ -58,7 +61,7 @@ def test_two_outlets_quoting_one_speaker_are_one_origin(world: dict) -> None:
     assert len(claim.status_detail["supporting"][0]["sources"]) == 2
 
 
-def test_two_speakers_under_one_root_are_one_origin(world: dict) -> None:
+def test_two_speakers_under_one_root_are_one_origin(world: dict[str, Any]) -> None:
     claim = f.claim(speaker=world["ryder"])
     f.evidence(claim, f.source(), "supports", world["miller"])
     claim.refresh_from_db()
@@ -66,14 +69,14 @@ def test_two_speakers_under_one_root_are_one_origin(world: dict) -> None:
     assert claim.status_detail["supporting"][0]["origin"] == "US government"
 
 
-def test_speakers_under_different_roots_corroborate(world: dict) -> None:
+def test_speakers_under_different_roots_corroborate(world: dict[str, Any]) -> None:
     claim = f.claim(speaker=world["ryder"])
     f.evidence(claim, f.source(), "supports", world["nis"])
     claim.refresh_from_db()
     assert claim.status == "corroborated"
 
 
-def test_outlets_of_one_owner_group_are_one_origin(world: dict) -> None:
+def test_outlets_of_one_owner_group_are_one_origin(world: dict[str, Any]) -> None:
     a = f.outlet("Paper A", owner_group="Big Media")
     b = f.outlet("Paper B", owner_group="Big Media")
     claim = f.claim(first_source=f.source(outlet=a))
@@ -83,7 +86,7 @@ def test_outlets_of_one_owner_group_are_one_origin(world: dict) -> None:
     assert claim.status_detail["supporting"][0]["origin"] == "Big Media"
 
 
-def test_a_contradiction_from_the_claimants_own_root(world: dict) -> None:
+def test_a_contradiction_from_the_claimants_own_root(world: dict[str, Any]) -> None:
     claim = f.claim(speaker=world["ryder"])
     f.evidence(claim, f.source(), "supports", world["nis"])
     f.evidence(claim, f.source(), "contradicts", world["miller"])
@@ -92,7 +95,9 @@ def test_a_contradiction_from_the_claimants_own_root(world: dict) -> None:
     assert claim.status_detail["contradicting"][0]["claimant"] is True
 
 
-def test_a_reviewed_override_outranks_the_automatic_stance(world: dict, fact_checker) -> None:
+def test_a_reviewed_override_outranks_the_automatic_stance(
+    world: dict[str, Any], fact_checker: User
+) -> None:
     claim = f.claim(speaker=world["nis"])
     wrong = f.evidence(claim, f.source(), "contradicts", world["kp"])
     claim.refresh_from_db()
@@ -105,7 +110,9 @@ def test_a_reviewed_override_outranks_the_automatic_stance(world: dict, fact_che
     assert wrong.automatic_stance == "contradicts"
 
 
-def test_manual_evidence_outranks_automatic_evidence_of_the_same_origin(world: dict) -> None:
+def test_manual_evidence_outranks_automatic_evidence_of_the_same_origin(
+    world: dict[str, Any],
+) -> None:
     claim = f.claim(speaker=world["nis"])
     f.evidence(claim, f.source(), "contradicts", world["kp"])
     f.evidence(claim, f.source(), "discusses", world["kp"], method=EvidenceMethod.MANUAL)
@@ -114,7 +121,7 @@ def test_manual_evidence_outranks_automatic_evidence_of_the_same_origin(world: d
     assert len(claim.status_detail["outranked_evidence"]) == 1
 
 
-def test_a_change_is_recorded_only_when_the_status_changes(world: dict) -> None:
+def test_a_change_is_recorded_only_when_the_status_changes(world: dict[str, Any]) -> None:
     claim = f.claim(speaker=world["ryder"])
     f.evidence(claim, f.source(), "supports", world["nis"])
     claim_recompute_status(claim_id=claim.pk, trigger="recheck")
@@ -125,7 +132,7 @@ def test_a_change_is_recorded_only_when_the_status_changes(world: dict) -> None:
     assert changes == [("", "unverified"), ("unverified", "corroborated")]
 
 
-def test_recomputing_twice_ends_in_the_same_state(world: dict) -> None:
+def test_recomputing_twice_ends_in_the_same_state(world: dict[str, Any]) -> None:
     claim = f.claim(speaker=world["ryder"])
     f.evidence(claim, f.source(), "supports", world["nis"])
     first = claim_recompute_status(claim_id=claim.pk, trigger="recheck")

@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from rest_framework.authtoken.models import Token
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ def test_create_api_token_again_keeps_the_token_and_changes_the_role() -> None:
     assert list(token.user.groups.values_list("name", flat=True)) == ["fact_checker"]
 
 
-def test_the_token_works_against_the_api(client) -> None:
+def test_the_token_works_against_the_api(client: Client) -> None:
     out = StringIO()
     call_command("create_api_token", "--username", "u", "--role", "editor", stdout=out)
     key = out.getvalue().splitlines()[-1]

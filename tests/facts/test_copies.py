@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from factcheck.facts.models import Evidence, Passage
+from factcheck.facts.models import Claim, Evidence, Passage, Source
 from factcheck.facts.services.claims import claim_create, claim_recompute_status
 from factcheck.facts.services.sources import source_create, source_ingest
 from tests import factories as f
@@ -22,7 +22,7 @@ STORY = (
 WHEN = datetime(2024, 10, 28, 12, tzinfo=UTC)
 
 
-def _post(text: str, url: str, outlet: str):  # type: ignore[no-untyped-def]
+def _post(text: str, url: str, outlet: str) -> Source:
     source, _ = source_create(
         text=text, url=url, outlet=f.outlet(outlet), published_at=WHEN, dispatch=False
     )
@@ -32,13 +32,13 @@ def _post(text: str, url: str, outlet: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def claim():  # type: ignore[no-untyped-def]
+def claim() -> Claim:
     return claim_create(
         text="North Korea has deployed about 10,000 troops to Russia.", as_of=date(2024, 10, 28)
     )
 
 
-def test_an_exact_copy_is_linked_and_not_read_again(claim) -> None:
+def test_an_exact_copy_is_linked_and_not_read_again(claim: Claim) -> None:
     original = _post(STORY, "https://wire.example/story", "Example Wire")
     copy = _post(STORY.upper(), "https://daily.example/story", "Example Daily")
     assert copy.copy_of == original and copy.state == "processed"
@@ -46,7 +46,7 @@ def test_an_exact_copy_is_linked_and_not_read_again(claim) -> None:
     assert not Evidence.objects.filter(source=copy).exists()
 
 
-def test_a_near_copy_counts_as_the_original_origin_not_a_second_one(claim) -> None:
+def test_a_near_copy_counts_as_the_original_origin_not_a_second_one(claim: Claim) -> None:
     original = _post(STORY, "https://wire.example/story", "Example Wire")
     copy = _post(
         "Republished with permission.\n\n" + STORY + "\n\nRead more on our website today.",
@@ -69,7 +69,7 @@ def test_a_near_copy_counts_as_the_original_origin_not_a_second_one(claim) -> No
     assert claim_recompute_status(claim_id=claim.pk, trigger="source").status == "corroborated"
 
 
-def test_a_source_sharing_one_sentence_is_not_a_copy(claim) -> None:
+def test_a_source_sharing_one_sentence_is_not_a_copy(claim: Claim) -> None:
     _post(STORY, "https://wire.example/story", "Example Wire")
     other = _post(
         "The soldiers have been training in the east of the country for several weeks.\n\n"

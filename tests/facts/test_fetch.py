@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from pytest_django.fixtures import Settings
 
 from factcheck.facts.models import ProcessingState, Source
 from factcheck.facts.services.fetch import FetchError, TransientFetchError, url_fetch
@@ -69,7 +70,7 @@ class Handler(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def site(settings) -> Iterator[str]:
+def site(settings: Settings) -> Iterator[str]:
     settings.FACTCHECK_FETCH_ALLOW_PRIVATE = True
     settings.FACTCHECK_FETCH_MAX_BYTES = 2000
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -101,7 +102,7 @@ def test_it_refuses_what_is_not_a_small_web_page(site: str, path: str, message: 
         url_fetch(url=site + path)
 
 
-def test_private_addresses_are_refused_unless_allowed(site: str, settings) -> None:
+def test_private_addresses_are_refused_unless_allowed(site: str, settings: Settings) -> None:
     settings.FACTCHECK_FETCH_ALLOW_PRIVATE = False
     with pytest.raises(FetchError, match="non-public address"):
         url_fetch(url=f"{site}/article")
@@ -148,7 +149,7 @@ def test_a_server_error_is_left_to_celerys_retry_not_failed(site: str) -> None:
 
 @pytest.mark.parametrize("path", ["/trickle", "/trickle-headers"])
 def test_a_server_that_trickles_bytes_is_cut_off_at_the_total_deadline(
-    site: str, settings, path: str
+    site: str, settings: Settings, path: str
 ) -> None:
     settings.FACTCHECK_FETCH_TIMEOUT = 1
     started = time.monotonic()
@@ -157,7 +158,9 @@ def test_a_server_that_trickles_bytes_is_cut_off_at_the_total_deadline(
     assert time.monotonic() - started < 3
 
 
-def test_the_connection_goes_to_the_address_that_was_checked(site: str, monkeypatch) -> None:
+def test_the_connection_goes_to_the_address_that_was_checked(
+    site: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """DNS rebinding: a name that resolves to a checked address first and elsewhere the
     second time. The fetch looks the name up once and connects to that address."""
     port = int(site.rsplit(":", 1)[1])

@@ -55,8 +55,8 @@ def test_it_ingests_json_html_and_text_with_progress(tmp_path: Path) -> None:
     assert set(Source.objects.values_list("state", flat=True)) == {"processed"}
     assert CheckRun.objects.filter(kind="ingest_source", state="done").count() == 3
     wire = Source.objects.get(title="Ten thousand troops")
-    assert wire.outlet.name == "Example Wire"
-    assert wire.published_at.date().isoformat() == "2024-10-28"
+    assert wire.outlet and wire.outlet.name == "Example Wire"
+    assert wire.published_at and wire.published_at.date().isoformat() == "2024-10-28"
 
 
 def test_a_second_run_reports_what_is_held_already(tmp_path: Path) -> None:

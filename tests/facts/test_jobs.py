@@ -75,8 +75,8 @@ class Broker:
 def _fresh_connections() -> None:
     """Celery keeps its broker connections and producers in pools (kombu's, one per URL):
     look them up again after a change of broker, closing none."""
-    app._pool = None
-    app.amqp._producer_pool = None
+    app._pool = None  # type: ignore[attr-defined]
+    app.amqp._producer_pool = None  # type: ignore[attr-defined]
 
 
 @pytest.fixture

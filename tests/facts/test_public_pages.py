@@ -8,7 +8,9 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
+from rest_framework.test import APIClient
 
 from factcheck.facts.services.verdicts import verdict_create
 from tests import factories as f
@@ -46,7 +48,7 @@ def assert_valid_claim_review(review: dict[str, Any], url: str) -> None:
 
 
 @pytest.fixture
-def published(fact_checker) -> dict[str, Any]:
+def published(fact_checker: User) -> dict[str, Any]:
     claim = f.claim(
         'Pyongyang has sent 10,000 troops </script><script>alert("x")</script>',
         speaker=f.speaker("Pat Ryder"),
@@ -61,7 +63,9 @@ def published(fact_checker) -> dict[str, Any]:
     return {"claim": claim, "verdict": verdict, "nato": nato}
 
 
-def test_a_published_verdict_has_a_public_page_with_its_claim_review(published) -> None:
+def test_a_published_verdict_has_a_public_page_with_its_claim_review(
+    published: dict[str, Any],
+) -> None:
     verdict = published["verdict"]
     page = Client().get(f"/fact-checks/{verdict.pk}/")  # nobody signed in
     assert page.status_code == 200
@@ -74,7 +78,9 @@ def test_a_published_verdict_has_a_public_page_with_its_claim_review(published) 
     assert review["reviewRating"]["ratingValue"] == 4
 
 
-def test_drafts_and_unknown_numbers_have_no_page(published, fact_checker) -> None:
+def test_drafts_and_unknown_numbers_have_no_page(
+    published: dict[str, Any], fact_checker: User
+) -> None:
     draft = verdict_create(
         claim=published["claim"], rating="false", summary="Draft.", author=fact_checker
     )
@@ -82,7 +88,9 @@ def test_drafts_and_unknown_numbers_have_no_page(published, fact_checker) -> Non
     assert Client().get("/fact-checks/999999/").status_code == 404
 
 
-def test_a_superseded_fact_check_points_to_the_newer_one(published, fact_checker) -> None:
+def test_a_superseded_fact_check_points_to_the_newer_one(
+    published: dict[str, Any], fact_checker: User
+) -> None:
     newer = verdict_create(
         claim=published["claim"],
         rating="true",
@@ -96,7 +104,9 @@ def test_a_superseded_fact_check_points_to_the_newer_one(published, fact_checker
     assert "A newer fact-check" not in new_page
 
 
-def test_the_api_and_the_feed_point_at_the_pages(published, reader_client, fact_checker) -> None:
+def test_the_api_and_the_feed_point_at_the_pages(
+    published: dict[str, Any], reader_client: APIClient, fact_checker: User
+) -> None:
     verdict = published["verdict"]
     url = f"http://testserver/fact-checks/{verdict.pk}/"
     review = reader_client.get(f"/api/v1/claims/{published['claim'].pk}/claimreview/").json()

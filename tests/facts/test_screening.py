@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 
-from factcheck.facts.models import CheckRun, Evidence, Passage, ProcessingState
+from factcheck.facts.models import CheckRun, Claim, Evidence, Passage, ProcessingState, Source
 from factcheck.facts.services.claims import claim_create, claim_recompute_status
 from factcheck.facts.services.evidence import evidence_review
 from factcheck.facts.services.sources import source_ingest
@@ -19,7 +21,7 @@ SEED = (Path(__file__).resolve().parents[2] / "seeds" / "000_40f7a8c0a409f1f5.tx
 
 
 @pytest.fixture
-def setting():  # type: ignore[no-untyped-def]
+def setting() -> dict[str, Any]:
     us = f.org("US government")
     ryder = f.speaker("Pat Ryder", f.org("US Department of Defense", us))
     ryder.aliases = ["Maj-Gen Ryder", "Major-General Pat Ryder"]
@@ -34,7 +36,7 @@ def setting():  # type: ignore[no-untyped-def]
     return {"troops": troops, "rates": rates, "source": source, "ryder": ryder}
 
 
-def test_ingesting_a_source_stores_passages_and_automatic_evidence(setting) -> None:
+def test_ingesting_a_source_stores_passages_and_automatic_evidence(setting: dict[str, Any]) -> None:
     counts = source_ingest(source_id=setting["source"].pk)
     passages = list(Passage.objects.filter(source=setting["source"]))
     assert counts["passages"] == len(passages) > 10
@@ -56,7 +58,7 @@ def test_ingesting_a_source_stores_passages_and_automatic_evidence(setting) -> N
     ).exists()
 
 
-def test_ingesting_twice_ends_in_the_same_state(setting) -> None:
+def test_ingesting_twice_ends_in_the_same_state(setting: dict[str, Any]) -> None:
     source_ingest(source_id=setting["source"].pk)
     first = sorted(Evidence.objects.values_list("claim", "speaker", "stance", "quote"), key=str)
     passages = Passage.objects.count()
@@ -67,7 +69,9 @@ def test_ingesting_twice_ends_in_the_same_state(setting) -> None:
     assert again["evidence_created"] == 0
 
 
-def test_reviewed_evidence_is_never_overwritten(setting, fact_checker) -> None:
+def test_reviewed_evidence_is_never_overwritten(
+    setting: dict[str, Any], fact_checker: User
+) -> None:
     source_ingest(source_id=setting["source"].pk)
     evidence = Evidence.objects.filter(claim=setting["troops"], stance="supports").first()
     assert evidence is not None
@@ -78,7 +82,9 @@ def test_reviewed_evidence_is_never_overwritten(setting, fact_checker) -> None:
     assert counts["evidence_kept"] >= 1
 
 
-def test_a_rejected_reading_is_never_made_again(setting, fact_checker) -> None:
+def test_a_rejected_reading_is_never_made_again(
+    setting: dict[str, Any], fact_checker: User
+) -> None:
     source_ingest(source_id=setting["source"].pk)
     evidence = Evidence.objects.filter(claim=setting["troops"], stance="supports").first()
     assert evidence is not None
@@ -98,8 +104,7 @@ def test_a_rejected_reading_is_never_made_again(setting, fact_checker) -> None:
     assert evidence.review_priority is None
 
 
-def test_a_new_claim_finds_evidence_in_sources_read_before_it(fact_checker) -> None:
-    from factcheck.facts.models import Claim
+def test_a_new_claim_finds_evidence_in_sources_read_before_it(fact_checker: User) -> None:
     from factcheck.facts.services.screening import claim_backfill
 
     source = f.source(
@@ -126,7 +131,7 @@ MIXED = (
 
 
 @pytest.fixture
-def two_sides():  # type: ignore[no-untyped-def]
+def two_sides() -> tuple[Claim, Source]:
     f.org("North Korea government", country="KP", aliases=["Pyongyang", "North Korea"])
     f.org("South Korea government", country="KR", aliases=["South Korea", "Seoul"])
     claim = claim_create(
@@ -140,7 +145,9 @@ def two_sides():  # type: ignore[no-untyped-def]
     return claim, source
 
 
-def test_a_source_quoting_both_sides_gives_one_evidence_per_speaker(two_sides) -> None:
+def test_a_source_quoting_both_sides_gives_one_evidence_per_speaker(
+    two_sides: tuple[Claim, Source],
+) -> None:
     claim, source = two_sides
     source_ingest(source_id=source.pk)
     rows = {
@@ -157,7 +164,9 @@ def test_a_source_quoting_both_sides_gives_one_evidence_per_speaker(two_sides) -
     assert claim.status == "contested"
 
 
-def test_screening_again_drops_automatic_evidence_it_no_longer_finds(two_sides) -> None:
+def test_screening_again_drops_automatic_evidence_it_no_longer_finds(
+    two_sides: tuple[Claim, Source],
+) -> None:
     claim, source = two_sides
     source_ingest(source_id=source.pk)
     stale = Evidence.objects.filter(claim=claim, source=source).first()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import User
+from pytest_django.fixtures import Settings
 
-from factcheck.facts.models import ClaimStatusChange
+from factcheck.facts.models import Claim, ClaimStatusChange
 from factcheck.facts.selectors import evidence_list
 from factcheck.facts.services.claims import claim_recompute_status
 from factcheck.facts.services.evidence import evidence_review
@@ -14,17 +16,17 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def floors(settings) -> None:
+def floors(settings: Settings) -> None:
     settings.FACTCHECK_AUTO_SUPPORT_FLOOR = 0.6
     settings.FACTCHECK_AUTO_CONTRADICT_FLOOR = 0.85
 
 
 @pytest.fixture
-def claim():
+def claim() -> Claim:
     return f.claim(speaker=f.org("US government"))
 
 
-def history(claim) -> list[tuple[str, str, str, str]]:
+def history(claim: Claim) -> list[tuple[str, str, str, str]]:
     return list(
         ClaimStatusChange.objects.filter(claim=claim).values_list(
             "from_status", "from_basis", "to_status", "to_basis"
@@ -33,7 +35,7 @@ def history(claim) -> list[tuple[str, str, str, str]]:
 
 
 def test_an_unsure_contradiction_is_suggested_until_a_person_confirms_it(
-    claim, fact_checker
+    claim: Claim, fact_checker: User
 ) -> None:
     f.evidence(claim, f.source(), "supports", f.org("NATO"), confidence=0.9)
     unsure = f.evidence(
@@ -42,18 +44,18 @@ def test_an_unsure_contradiction_is_suggested_until_a_person_confirms_it(
     claim.refresh_from_db()
     assert (claim.status, claim.status_basis) == ("corroborated", "provisional")
     assert claim.status_detail["suggested_evidence"] == [unsure.pk]
-    assert evidence_list().get(pk=unsure.pk).suggested is True
+    assert vars(evidence_list().get(pk=unsure.pk))["suggested"] is True
 
     evidence_review(evidence=unsure, reviewer=fact_checker)
     claim.refresh_from_db()
     assert (claim.status, claim.status_basis) == ("contested", "provisional")
     assert claim.status_detail["suggested_evidence"] == []
-    assert evidence_list().get(pk=unsure.pk).suggested is False
+    assert vars(evidence_list().get(pk=unsure.pk))["suggested"] is False
     assert history(claim)[-1] == ("corroborated", "provisional", "contested", "provisional")
 
 
 def test_confirming_the_last_automatic_origin_makes_the_status_reviewed(
-    claim, fact_checker
+    claim: Claim, fact_checker: User
 ) -> None:
     support = f.evidence(claim, f.source(), "supports", f.org("NATO"), confidence=0.9)
     claim.refresh_from_db()
@@ -72,7 +74,7 @@ def test_confirming_the_last_automatic_origin_makes_the_status_reviewed(
     ]
 
 
-def test_the_floors_are_read_at_each_recompute(claim, settings) -> None:
+def test_the_floors_are_read_at_each_recompute(claim: Claim, settings: Settings) -> None:
     f.evidence(claim, f.source(), "contradicts", f.org("North Korea government"), confidence=0.8)
     claim.refresh_from_db()
     assert claim.status == "unverified"
@@ -82,7 +84,7 @@ def test_the_floors_are_read_at_each_recompute(claim, settings) -> None:
     assert (claim.status, claim.status_basis) == ("contested", "provisional")
 
 
-def test_a_suggested_support_does_not_corroborate(claim) -> None:
+def test_a_suggested_support_does_not_corroborate(claim: Claim) -> None:
     f.evidence(claim, f.source(), "supports", f.org("NATO"), confidence=0.55)
     claim.refresh_from_db()
     assert (claim.status, claim.status_basis) == ("unverified", "none")

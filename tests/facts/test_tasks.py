@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from pytest_django.fixtures import Settings
 
 from factcheck.facts.models import CheckRun, Claim, ProcessingState, Source
 from factcheck.facts.services.check_runs import check_run_start
@@ -68,7 +69,7 @@ def test_a_source_that_cannot_be_processed_fails_with_its_error() -> None:
     assert (run.state, run.error) == ("failed", error)
 
 
-def test_the_sweep_rechecks_the_stalest_claims_first(settings) -> None:
+def test_the_sweep_rechecks_the_stalest_claims_first(settings: Settings) -> None:
     settings.FACTCHECK_SWEEP_BATCH = 2
     old, older, fresh = f.claim("old"), f.claim("older"), f.claim("fresh")
     now = timezone.now()
@@ -76,7 +77,7 @@ def test_the_sweep_rechecks_the_stalest_claims_first(settings) -> None:
     Claim.objects.filter(pk=older.pk).update(last_checked_at=now - timedelta(days=3))
     run = sweep_stale_claims()
     assert (run.state, run.counts["claims_rechecked"]) == ("done", 2)
-    checked = dict(Claim.objects.values_list("pk", "last_checked_at"))
+    checked = {pk: when or now for pk, when in Claim.objects.values_list("pk", "last_checked_at")}
     assert checked[old.pk] > now and checked[older.pk] > now
     assert checked[fresh.pk] < now
 

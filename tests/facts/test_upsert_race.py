@@ -4,11 +4,12 @@ no failed run. Real threads on real connections."""
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
 from django.db import connection
 
-from factcheck.facts.models import Evidence
+from factcheck.facts.models import Evidence, Source
 from factcheck.facts.services.matching import Match
 from factcheck.facts.services.screening import evidence_upsert_automatic
 from factcheck.matching.passages import Span
@@ -29,11 +30,11 @@ def test_concurrent_upserts_of_one_reading_make_one_row() -> None:
     outcomes: list[str] = []
     errors: list[BaseException] = []
 
-    def upsert(source, match, barrier) -> None:  # type: ignore[no-untyped-def]
+    def upsert(source: Source, match: Any, barrier: threading.Barrier) -> None:
         try:
             barrier.wait()
             outcomes.append(evidence_upsert_automatic(source=source, match=match))
-        except BaseException as error:
+        except BaseException as error:  # noqa: BLE001 (the test asserts there are none)
             errors.append(error)
         finally:
             connection.close()

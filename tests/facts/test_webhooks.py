@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from pytest_django.fixtures import Settings
+from rest_framework.test import APIClient
 from standardwebhooks import Webhook
 
 from factcheck.facts.models import DeliveryState, EventType, WebhookDelivery
@@ -66,7 +68,7 @@ def _due_now(delivery: WebhookDelivery) -> None:
     WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
 
 
-def test_an_event_is_delivered_signed_to_the_subscriptions_that_want_it(receiver) -> None:
+def test_an_event_is_delivered_signed_to_the_subscriptions_that_want_it(receiver: Receiver) -> None:
     owner = f.user("newsroom")
     wanted = webhook_create(
         owner=owner, url=receiver.url, event_types=[EventType.CLAIM_CREATED], tag="Kursk"
@@ -99,7 +101,9 @@ def test_an_event_is_delivered_signed_to_the_subscriptions_that_want_it(receiver
     assert len(receiver.received) == 1
 
 
-def test_a_failing_receiver_is_retried_with_back_off_then_given_up(receiver, settings) -> None:
+def test_a_failing_receiver_is_retried_with_back_off_then_given_up(
+    receiver: Receiver, settings: Settings
+) -> None:
     settings.FACTCHECK_WEBHOOK_MAX_ATTEMPTS = 3
     hook = webhook_create(owner=f.user("desk"), url=receiver.url)
     receiver.status = 500
@@ -110,6 +114,7 @@ def test_a_failing_receiver_is_retried_with_back_off_then_given_up(receiver, set
     delivery.refresh_from_db()
     assert (delivery.state, delivery.attempts, delivery.status_code) == ("queued", 1, 500)
     assert delivery.error == "HTTP 500"
+    assert delivery.next_attempt_at is not None
     wait = delivery.next_attempt_at - timezone.now()
     assert timedelta(seconds=20) < wait <= timedelta(seconds=30)
     # Not due yet: neither a worker nor beat sends it.
@@ -120,6 +125,7 @@ def test_a_failing_receiver_is_retried_with_back_off_then_given_up(receiver, set
     assert delivery.pk in webhooks_due()
     assert webhook_deliver(delivery_id=delivery.pk) == "retrying"
     delivery.refresh_from_db()
+    assert delivery.next_attempt_at is not None
     assert delivery.next_attempt_at - timezone.now() > timedelta(seconds=50)  # doubled
     _due_now(delivery)
     assert webhook_deliver(delivery_id=delivery.pk) == "failed"
@@ -135,7 +141,7 @@ def test_a_failing_receiver_is_retried_with_back_off_then_given_up(receiver, set
     assert ids == {f"evt_{delivery.event_id}"} and len(receiver.received) == 4
 
 
-def test_a_receiver_that_is_down_holds_up_no_one_else(receiver) -> None:
+def test_a_receiver_that_is_down_holds_up_no_one_else(receiver: Receiver) -> None:
     down = webhook_create(owner=f.user("a"), url="http://127.0.0.1:9/never")  # discard port
     up = webhook_create(owner=f.user("b"), url=receiver.url)
     event_record(type=EventType.EVIDENCE_ADDED, data={"evidence": 1})
@@ -147,7 +153,9 @@ def test_a_receiver_that_is_down_holds_up_no_one_else(receiver) -> None:
     assert "cannot reach" in failed.error and failed.status_code is None
 
 
-def test_a_private_address_is_refused_unless_allowed(receiver, settings) -> None:
+def test_a_private_address_is_refused_unless_allowed(
+    receiver: Receiver, settings: Settings
+) -> None:
     settings.FACTCHECK_FETCH_ALLOW_PRIVATE = False
     hook = webhook_create(owner=f.user("c"), url=receiver.url)
     event_record(type=EventType.CLAIM_CREATED)
@@ -159,7 +167,7 @@ def test_a_private_address_is_refused_unless_allowed(receiver, settings) -> None
 
 
 def test_the_api_keeps_each_owners_webhooks_to_itself(
-    editor_client, reader_client, anon_client, receiver
+    editor_client: APIClient, reader_client: APIClient, anon_client: APIClient, receiver: Receiver
 ) -> None:
     created = editor_client.post(
         "/api/v1/webhooks/",

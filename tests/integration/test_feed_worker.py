@@ -4,16 +4,19 @@ local HTTP server -> its entries become sources -> the worker fetches and reads 
 from __future__ import annotations
 
 import pytest
+from rest_framework.test import APIClient
 
 from factcheck.facts.models import CheckRun, Source
 from tests.facts.test_feeds import Site, _item
-from tests.facts.test_feeds import site as site
+from tests.facts.test_feeds import site as site  # noqa: PLC0414 (a fixture, re-exported)
 from tests.integration.conftest import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_polled_feed_brings_in_its_articles(site: Site, fetching_worker, editor_client) -> None:
+def test_a_polled_feed_brings_in_its_articles(
+    site: Site, fetching_worker: object, editor_client: APIClient
+) -> None:
     site.items = [_item(site, "one"), _item(site, "two")]
     feed = editor_client.post(
         "/api/v1/feeds/", {"url": f"{site.base}/feed.xml"}, format="json"

@@ -12,10 +12,12 @@ from __future__ import annotations
 import glob
 import json
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from rest_framework.test import APIClient
 
 from factcheck.facts.models import CheckRun, Claim, ClaimStatusChange, Evidence, Source
 from tests.integration.conftest import wait_for
@@ -39,7 +41,9 @@ def _idle() -> bool:
     not (STREAM / "claims.json").exists(),
     reason=f"the labelled stream is not here ({STREAM}); set FACTCHECK_STREAM_DIR to run it",
 )
-def test_the_stream_played_through_the_api_and_a_real_worker(worker, editor_client) -> None:
+def test_the_stream_played_through_the_api_and_a_real_worker(
+    worker: subprocess.Popen[bytes], editor_client: APIClient
+) -> None:
     call_command("load_seeds", verbosity=0)
     claims = json.loads((STREAM / "claims.json").read_text())
     articles = [json.loads(Path(p).read_text()) for p in glob.glob(str(STREAM / "articles/*.json"))]

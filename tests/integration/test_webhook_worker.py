@@ -3,19 +3,22 @@ together -> a real worker POSTs the signed delivery to a receiver on a loopback 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from rest_framework.test import APIClient
 from standardwebhooks import Webhook
 
 from factcheck.facts.models import WebhookDelivery
 from tests.facts.test_webhooks import Receiver
-from tests.facts.test_webhooks import receiver as receiver
+from tests.facts.test_webhooks import receiver as receiver  # noqa: PLC0414 (a fixture, re-exported)
 from tests.integration.conftest import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_worker_delivers_a_signed_event(
-    receiver: Receiver, fetching_worker, editor_client
+    receiver: Receiver, fetching_worker: object, editor_client: APIClient
 ) -> None:
     hook = editor_client.post(
         "/api/v1/webhooks/", {"url": receiver.url, "event_types": ["claim.created"]}, format="json"
@@ -36,7 +39,7 @@ def test_a_worker_delivers_a_signed_event(
 
 
 def test_a_slow_receiver_does_not_hold_up_reading_sources(
-    receiver: Receiver, transactional_db, tmp_path, editor_client
+    receiver: Receiver, transactional_db: None, tmp_path: Path, editor_client: APIClient
 ) -> None:
     """Deliveries have their own queue and worker (as `manage.py serve` runs them): 30
     deliveries to a receiver taking 5 s each, on two threads, take over a minute; a source

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
+from rest_framework.test import APIClient
 
 from factcheck.facts.models import CheckRun, Claim, Source
 from tests import factories as f
@@ -11,7 +14,9 @@ from tests.integration.conftest import wait_for
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_recheck_requested_through_the_api_runs_in_the_worker(worker, editor_client) -> None:
+def test_a_recheck_requested_through_the_api_runs_in_the_worker(
+    worker: subprocess.Popen[bytes], editor_client: APIClient
+) -> None:
     claim = f.claim(speaker=f.org("US government"))
     f.evidence(claim, f.source(), "supports", f.org("NATO"))
     Claim.objects.filter(pk=claim.pk).update(status="unverified", last_checked_at=None)
@@ -27,7 +32,9 @@ def test_a_recheck_requested_through_the_api_runs_in_the_worker(worker, editor_c
     assert editor_client.get(f"/api/v1/check-runs/{run_id}/").json()["state"] == "done"
 
 
-def test_a_posted_source_is_ingested_by_the_worker(worker, editor_client) -> None:
+def test_a_posted_source_is_ingested_by_the_worker(
+    worker: subprocess.Popen[bytes], editor_client: APIClient
+) -> None:
     response = editor_client.post(
         "/api/v1/sources/",
         {

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import time
+from pathlib import Path
 
 import psutil
 import pytest
+from rest_framework.test import APIClient
 
 from factcheck.facts.models import CheckRun, Evidence, Source
 from factcheck.facts.services.claims import claim_create
@@ -21,7 +24,7 @@ SENTENCE = (
 )
 
 
-def _post_long_source(client, title: str) -> int:  # type: ignore[no-untyped-def]
+def _post_long_source(client: APIClient, title: str) -> int:
     """Post a source long enough (hundreds of sentences to embed) to be caught while its
     ingestion runs; return its check run's id once the worker has started it."""
     response = client.post(
@@ -45,7 +48,7 @@ def _post_long_source(client, title: str) -> int:  # type: ignore[no-untyped-def
 
 
 def test_killing_the_pool_process_mid_ingest_loses_and_doubles_nothing(
-    prefork_worker, editor_client
+    prefork_worker: subprocess.Popen[bytes], editor_client: APIClient
 ) -> None:
     claim = claim_create(text="North Korea has deployed about 10,000 troops to Russia.")
     run_id = _post_long_source(editor_client, "Long report")
@@ -69,7 +72,7 @@ def test_killing_the_pool_process_mid_ingest_loses_and_doubles_nothing(
 
 
 def test_killing_the_whole_worker_mid_ingest_loses_and_doubles_nothing(
-    transactional_db, tmp_path, editor_client
+    transactional_db: None, tmp_path: Path, editor_client: APIClient
 ) -> None:
     """The worker (main process and pool) dies at once: the unacknowledged message stays
     in Redis and the next worker takes it up once the visibility timeout has passed."""

@@ -6,10 +6,14 @@ import importlib
 import shutil
 from pathlib import Path
 
-import factcheck.matching as matching
+import pytest
+
+from factcheck import matching
 
 
-def test_the_version_is_a_hash_of_the_engine(tmp_path: Path, monkeypatch):
+def test_the_version_is_a_hash_of_the_engine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     copy = tmp_path / "matching"
     shutil.copytree(
         Path(matching.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__")
@@ -29,9 +33,9 @@ def test_the_version_is_a_hash_of_the_engine(tmp_path: Path, monkeypatch):
     assert _version_of(copy, monkeypatch) == first
 
 
-def _version_of(folder: Path, monkeypatch) -> str:
+def _version_of(folder: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     spec = importlib.util.spec_from_file_location("matching_copy", folder / "__init__.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.ENGINE_VERSION
+    return str(module.ENGINE_VERSION)

@@ -22,7 +22,7 @@ def _hedges(claim: str, text: str) -> list[str]:
     return [h.cue for h in polarity.hedges_in(claim, text, hits, span)]
 
 
-def test_lemmas_join_inflections():
+def test_lemmas_join_inflections() -> None:
     assert {"send", "fight", "troop", "deploy"} <= polarity.lemmas(
         "They sent troops who fought; others were deployed"
     )
@@ -37,7 +37,7 @@ def test_lemmas_join_inflections():
         ("Troops were in the Kursk region by November.", set()),
     ],
 )
-def test_a_claims_predicate_is_its_content_verbs(claim, verbs):
+def test_a_claims_predicate_is_its_content_verbs(claim: str, verbs: set[str]) -> None:
     assert polarity.predicate(claim) == verbs
 
 
@@ -50,7 +50,7 @@ def test_a_claims_predicate_is_its_content_verbs(claim, verbs):
         "Asked about the resignation, the ministry would not deny it.",
     ],
 )
-def test_a_non_answer_is_no_denial(text):
+def test_a_non_answer_is_no_denial(text: str) -> None:
     stances = _stances("The health minister has resigned.", text)
     assert "contradicts" not in stances
     assert (
@@ -76,7 +76,7 @@ def test_a_non_answer_is_no_denial(text):
         ),
     ],
 )
-def test_a_denial_of_another_proposition_does_not_contradict(claim, text):
+def test_a_denial_of_another_proposition_does_not_contradict(claim: str, text: str) -> None:
     assert "contradicts" not in _stances(claim, text)
 
 
@@ -98,7 +98,9 @@ def test_a_denial_of_another_proposition_does_not_contradict(claim, text):
         ("The actor is dead.", "The actor is not dead, his family said on Sunday."),
     ],
 )
-def test_a_denial_or_negation_of_the_claims_own_proposition_contradicts(claim, text):
+def test_a_denial_or_negation_of_the_claims_own_proposition_contradicts(
+    claim: str, text: str
+) -> None:
     assert readings(ClaimSpec(text=claim), text)[0].stance == "contradicts"
 
 
@@ -110,31 +112,31 @@ def test_a_denial_or_negation_of_the_claims_own_proposition_contradicts(claim, t
         "Fire officials did not immediately confirm the cause of the warehouse fire.",
     ],
 )
-def test_a_negated_non_answer_is_not_a_contradiction(text):
+def test_a_negated_non_answer_is_not_a_contradiction(text: str) -> None:
     assert "contradicts" not in _stances("The fire at the warehouse was caused by arson.", text)
 
 
-def test_a_denial_older_than_the_claim_only_discusses():
+def test_a_denial_older_than_the_claim_only_discusses() -> None:
     claim = ClaimSpec(text="The army has sent troops to the border.", as_of=date(2024, 5, 20))
     text = "On 2 May the government denied sending any troops to the border."
     stances = [r.stance for r in readings(claim, text, published=date(2024, 5, 3))]
     assert "contradicts" not in stances
 
 
-def test_a_hedge_in_another_clause_does_not_hedge_the_claim():
+def test_a_hedge_in_another_clause_does_not_hedge_the_claim() -> None:
     claim = "The first ships have arrived at the port."
     assert _hedges(claim, "The first ships have arrived at the port, and more may come.") == []
     assert _hedges(claim, "The first ships may have arrived at the port.") == ["may"]
 
 
-def test_a_conditional_opening_hedges_the_sentence():
+def test_a_conditional_opening_hedges_the_sentence() -> None:
     claim = "The transfer marks the arrival of ground forces."
     assert "if" in _hedges(
         claim, "If confirmed, the transfer would mark the arrival of ground forces."
     )
 
 
-def test_a_modal_the_claim_itself_uses_is_not_a_hedge():
+def test_a_modal_the_claim_itself_uses_is_not_a_hedge() -> None:
     claim = "Apple will sell 19 million watches in 2015."
     assert (
         _hedges(claim, "Apple will sell about 19 million watches in 2015, one analyst said.") == []
@@ -142,7 +144,7 @@ def test_a_modal_the_claim_itself_uses_is_not_a_hedge():
     assert _hedges("Apple sold 19 million watches in 2015.", "Apple will sell 19 million watches.")
 
 
-def test_a_claim_about_the_future_is_stated_by_a_plan():
+def test_a_claim_about_the_future_is_stated_by_a_plan() -> None:
     claim = "The airline will close its Berlin base."
     assert _hedges(claim, "The airline plans to close its Berlin base.") == []
     assert _hedges(claim, "The airline is expected to close its Berlin base.") == []
@@ -151,7 +153,7 @@ def test_a_claim_about_the_future_is_stated_by_a_plan():
     assert _hedges(claim, "Analysts predicted the airline would close its Berlin base.")
 
 
-def test_a_share_of_something_else_is_not_compared():
+def test_a_share_of_something_else_is_not_compared() -> None:
     claim = ClaimSpec(
         text="Shares of the carmaker fell about 11% on Monday.", as_of=date(2024, 3, 4)
     )
@@ -163,7 +165,7 @@ def test_a_share_of_something_else_is_not_compared():
     assert "contradicts" not in stances
 
 
-def test_a_headline_without_the_claims_figure_or_specifics_does_not_support_it():
+def test_a_headline_without_the_claims_figure_or_specifics_does_not_support_it() -> None:
     claims = [
         "Between 8 and 13 October 2024, Russian navy ships carried about 1,500 North Korean "
         "special forces troops to Vladivostok.",
@@ -180,14 +182,14 @@ def test_a_headline_without_the_claims_figure_or_specifics_does_not_support_it()
     assert "supports" not in [r.stance for r in readings(transfer, text)]
 
 
-def test_coverage_counts_other_forms_and_words_of_a_class():
+def test_coverage_counts_other_forms_and_words_of_a_class() -> None:
     weights = {"fought": 1.0, "kursk": 1.0}
     assert polarity.coverage(weights, "Soldiers clashed near Kursk") == 1.0
     assert polarity.coverage({"fight": 1.0}, "they fought on") == 1.0
     assert polarity.coverage(weights, "Soldiers rested near Kursk") == 0.5
 
 
-def test_a_claims_list_of_detail_and_its_light_verb_weigh_little():
+def test_a_claims_list_of_detail_and_its_light_verb_weigh_little() -> None:
     claim = (
         "The army has given the recruits combat training, including in gunnery, radio "
         "procedure and field medicine."
@@ -202,13 +204,13 @@ def test_a_claims_list_of_detail_and_its_light_verb_weigh_little():
     assert polarity.coverage(weights, "Gunnery and radio procedure were taught.") < 0.3
 
 
-def test_a_modal_inside_what_is_denied_is_no_hedge():
+def test_a_modal_inside_what_is_denied_is_no_hedge() -> None:
     text = "The carrier denies it will cut off customers who use the app"
     assert _hedges("The carrier is cutting off customers who use the app", text) == []
     assert _hedges("The carrier is cutting off customers", "It may cut off customers") == ["may"]
 
 
-def test_an_article_negating_the_claims_event_in_one_passage_contradicts_it():
+def test_an_article_negating_the_claims_event_in_one_passage_contradicts_it() -> None:
     article = (
         "The old rail bridge over the river collapsed on Monday, killing two people. "
         "Some residents speculated on social media that a bomb had brought the bridge down. "

@@ -76,7 +76,9 @@ def only(text: str) -> Quantity:
         ("two dozen servicemen", 24, 24, 24, Bound.EXACT),
     ],
 )
-def test_it_reads_figures_with_their_bounds(text, value, low, high, bound) -> None:
+def test_it_reads_figures_with_their_bounds(
+    text: str, value: float | None, low: float | None, high: float | None, bound: Bound
+) -> None:
     q = only(text)
     assert (q.value, q.low, q.high, q.bound) == (value, low, high, bound)
     assert q.unit == "troops"

@@ -77,7 +77,12 @@ def test_the_shipped_model_is_small_safe_and_matches_the_features() -> None:
     ],
 )
 def test_it_decides_stance_on_seed_story_pairs(
-    claim, as_of, text, published, expected, rule
+    claim: str,
+    as_of: date | None,
+    text: str,
+    published: date | None,
+    expected: str,
+    rule: str | None,
 ) -> None:
     result = assess(ClaimSpec(text=claim, as_of=as_of), text, published=published)
     assert result.stance == expected, result.features

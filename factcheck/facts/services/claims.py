@@ -164,11 +164,12 @@ def claim_update(*, claim: Claim, data: dict[str, Any], if_match: str | None = N
     changed_text = text != locked.text
     if changed_text and vector is None:  # edited by someone else since it was read
         vector = text_vector(text)
-    for name, value in data.items():
+    for name, given in data.items():
+        value: Any = given
         if name == "text":
             value = text
-        if name == "tags":
-            value = _clean_tags(value)
+        elif name == "tags":
+            value = _clean_tags(given)
         setattr(locked, name, value)
     if changed_text:
         locked.embedding = vector

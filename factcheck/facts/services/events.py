@@ -30,7 +30,7 @@ def event_record(
     """Write one event in the current transaction, with a delivery for each webhook that
     wants it (sent to workers once the transaction commits)."""
     event = Event.objects.create(
-        transaction_id=RawSQL(_TRANSACTION_ID, ()),  # type: ignore[arg-type]
+        transaction_id=RawSQL(_TRANSACTION_ID, ()),  # noqa: S611 (constant SQL)
         type=type,
         claim=claim,
         source=source,
@@ -51,7 +51,7 @@ def events_record_many(
     events = Event.objects.bulk_create(
         [
             Event(
-                transaction_id=RawSQL(_TRANSACTION_ID, ()),  # type: ignore[arg-type]
+                transaction_id=RawSQL(_TRANSACTION_ID, ()),  # noqa: S611 (constant SQL)
                 type=type,
                 claim=claim,
                 source=source,

@@ -146,7 +146,7 @@ def job_requeue(*, check_run_id: int) -> None:
 def _resend_due(run: CheckRun, now: datetime, resend_after: timedelta) -> bool:
     if run.dispatched_at is None:
         return True
-    wait = min(resend_after * 2 ** max(run.dispatches - 1, 0), MAX_RESEND_WAIT)
+    wait = min(resend_after * (1 << min(max(run.dispatches - 1, 0), 30)), MAX_RESEND_WAIT)
     return run.dispatched_at <= now - wait
 
 

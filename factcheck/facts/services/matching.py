@@ -16,23 +16,14 @@ from django.db.models import F
 from factcheck.facts.models import Claim, Speaker
 from factcheck.facts.quantity import ClaimQuantity
 from factcheck.facts.selectors import automatic_floors
-from factcheck.matching import candidates, embeddings, learned, lexical
-from factcheck.matching.attribution import (
-    Attribution,
-    KnownSpeaker,
-    SpeakerIndex,
-    find_attributions,
-    speaker_for_span,
-)
+from factcheck.matching import candidates, embeddings, engine, learned, lexical
+from factcheck.matching.attribution import KnownSpeaker, SpeakerIndex
 from factcheck.matching.learned import SHORT_TEXT
 from factcheck.matching.passages import Span, split_sentences
 from factcheck.matching.quantities import Bound, Quantity, normalise_unit
 from factcheck.matching.stance import (
-    DISCUSSES,
-    UNRELATED,
     ClaimSpec,
     StanceResult,
-    readings,
 )
 
 LEXICAL_CANDIDATES = 30
@@ -110,7 +101,7 @@ def claim_spec(claim: Claim) -> ClaimSpec:
 
 
 def _unit(unit: str) -> str:
-    return normalise_unit(unit.split(" ")[0]) if unit else ""
+    return normalise_unit(unit.split(" ", 1)[0]) if unit else ""
 
 
 def speaker_index() -> SpeakerIndex:
@@ -193,7 +184,7 @@ def _nearest_by_sentence(vectors: np.ndarray) -> list[tuple[int, int, float, str
                 FROM {table} WHERE embedding IS NOT NULL
                 ORDER BY embedding <=> s.v LIMIT %s
             ) AS c
-            """,
+            """,  # noqa: S608 (placeholders and the table's name; the values are parameters)
             params,
         )
         return [
@@ -262,63 +253,52 @@ def text_screen(
     if not claims:
         return []
     terms = lexical.distinctive_terms([c.text for c in claims])
-    if len(spans) <= SHORT_TEXT:
-        # The readers read a short text against each claim: in one batch.
-        learned.prepare_short([c.text for c in claims], [s.text for s in spans])
-    index = speaker_index()
-    attributions = find_attributions(text, index)
-    speakers = speakers_named(attributions)
-    matches = []
-    for nearness, (claim, vector, weights) in enumerate(
-        zip(claims, claim_vectors, terms, strict=True)
-    ):
-        spec = replace(claim_spec(claim), terms=tuple(sorted(weights.items())))
-        results = readings(
-            spec,
-            text,
-            published=published,
-            sentences=spans,
-            sentence_vectors=vectors,
-            claim_vector=vector,
-            paired=nearness < learned.SHORT_PAIRED,
-        )
-        matches += matches_by_speaker(claim, results, attributions, speakers)
+    read = engine.read(
+        text,
+        [
+            engine.Candidate(replace(claim_spec(c), terms=tuple(sorted(w.items()))), v)
+            for c, v, w in zip(claims, claim_vectors, terms, strict=True)
+        ],
+        sentences=spans,
+        sentence_vectors=vectors,
+        published=published,
+        speakers=speaker_index(),
+    )
+    matches = matches_from(read, claims, speakers_named(read))
     rank = {"contradicts": 0, "supports": 1, "discusses": 2}
     matches.sort(key=lambda m: (rank.get(m.result.stance, 3), -m.result.confidence))
     return matches
 
 
-def matches_by_speaker(
-    claim: Claim,
-    results: list[StanceResult],
-    attributions: list[Attribution],
-    speakers: dict[str, Speaker],
+def matches_from(
+    readings: list[engine.Reading], claims: list[Claim], speakers: dict[str, Speaker]
 ) -> list[Match]:
-    """One match per speaker, each speaker's strongest reading (`results` come strongest
-    first). A speaker only discussing the claim is left out when someone in the text
-    supports or contradicts it; with no decisive reading, the best one alone is kept."""
-    by_speaker: dict[int | None, Match] = {}
-    for result in results:
-        if result.stance == UNRELATED:
+    """The engine's readings with their claims and speakers resolved (`speakers`: by key,
+    from `speakers_named`). A speaker key that names no stored speaker any more counts as
+    nobody known; one match per claim and speaker."""
+    by_key = {str(c.pk): c for c in claims}
+    matches: list[Match] = []
+    seen: set[tuple[str, int | None]] = set()
+    for reading in readings:
+        speaker = speakers.get(reading.speaker_key or "")
+        key = (reading.claim_key, speaker.pk if speaker else None)
+        if key in seen:
             continue
-        chosen = speaker_for_span(attributions, result.passage.start, result.passage.end)
-        speaker = speakers.get(chosen.speaker or "") if chosen else None
-        key = speaker.pk if speaker is not None else None
-        if key not in by_speaker:
-            by_speaker[key] = Match(
-                claim=claim,
-                result=result,
+        seen.add(key)
+        matches.append(
+            Match(
+                claim=by_key[reading.claim_key],
+                result=reading.result,
                 speaker=speaker,
-                speaker_mention=chosen.mention if chosen else "",
+                speaker_mention=reading.speaker_mention,
             )
-    found = list(by_speaker.values())
-    decisive = [m for m in found if m.result.stance != DISCUSSES]
-    return decisive or found[:1]
+        )
+    return matches
 
 
-def speakers_named(attributions: list[Attribution]) -> dict[str, Speaker]:
-    """The stored speakers the attributions resolve to, by key."""
-    keys = {int(a.speaker) for a in attributions if a.speaker}
+def speakers_named(readings: list[engine.Reading]) -> dict[str, Speaker]:
+    """The stored speakers the readings' speaker keys name, by key: one query."""
+    keys = {r.speaker_key for r in readings if r.speaker_key}
     return {str(s.pk): s for s in Speaker.objects.filter(pk__in=keys)} if keys else {}
 
 

@@ -30,15 +30,13 @@ from factcheck.facts.services.matching import (
     Match,
     claim_embed,
     claim_spec,
-    matches_by_speaker,
+    matches_from,
     speaker_index,
     speakers_named,
     text_screen,
 )
-from factcheck.matching import ENGINE_VERSION, embeddings, lexical
-from factcheck.matching.attribution import Attribution, find_attributions
+from factcheck.matching import ENGINE_VERSION, embeddings, engine, lexical
 from factcheck.matching.passages import Span, split_sentences
-from factcheck.matching.stance import UNRELATED, StanceResult, readings
 
 
 def source_read(*, source: Source) -> tuple[list[Any], Any]:
@@ -155,7 +153,7 @@ def source_link_copy(*, source: Source) -> Source | None:
     ]
     if not texts:
         return None
-    hashes = {hashlib.md5(t.encode()).hexdigest() for t in texts}
+    hashes = {hashlib.md5(t.encode(), usedforsecurity=False).hexdigest() for t in texts}
     best = (
         Passage.objects.annotate(digest=MD5("text"))
         .filter(digest__in=hashes, source__created_at__lte=source.created_at)
@@ -239,38 +237,39 @@ def claim_backfill(*, claim: Claim) -> dict[str, Any]:
         ]
     )
     weights = lexical.distinctive_terms([claim.text, *neighbours])[0]
-    spec = replace(claim_spec(claim), terms=tuple(sorted(weights.items())))
+    candidate = engine.Candidate(
+        replace(claim_spec(claim), terms=tuple(sorted(weights.items()))),
+        np.asarray(vector, dtype=np.float32),
+    )
     index = speaker_index()
     outcomes: dict[str, int] = {}
     sources = Source.objects.filter(
         pk__in=set(source_ids), state=ProcessingState.PROCESSED
     ).prefetch_related(Prefetch("passages", queryset=Passage.objects.order_by("index")))
-    read: list[tuple[Source, list[StanceResult], list[Attribution]]] = []
+    read: list[tuple[Source, list[engine.Reading]]] = []
     for source in sources:
         rows = list(source.passages.all())
         if not rows:
             continue
-        spans = [Span(p.start, p.end, p.text) for p in rows]
-        vectors = np.stack([np.asarray(p.embedding, dtype=np.float32) for p in rows])
-        published = source.published_at.date() if source.published_at else None
-        results = readings(
-            spec,
-            source.text,
-            published=published,
-            sentences=spans,
-            sentence_vectors=vectors,
-            claim_vector=np.asarray(vector, dtype=np.float32),
+        read.append(
+            (
+                source,
+                engine.read(
+                    source.text,
+                    [candidate],
+                    sentences=[Span(p.start, p.end, p.text) for p in rows],
+                    sentence_vectors=np.stack(
+                        [np.asarray(p.embedding, dtype=np.float32) for p in rows]
+                    ),
+                    published=source.published_at.date() if source.published_at else None,
+                    speakers=index,
+                ),
+            )
         )
-        related = results[0].stance != UNRELATED
-        read.append((source, results, find_attributions(source.text, index) if related else []))
     # One look-up for every speaker the sources name.
-    speakers = speakers_named([a for _, _, attributions in read for a in attributions])
-    for source, results, attributions in read:
-        found = (
-            []
-            if results[0].stance == UNRELATED
-            else matches_by_speaker(claim, results, attributions, speakers)
-        )
+    speakers = speakers_named([r for _, readings in read for r in readings])
+    for source, readings in read:
+        found = matches_from(readings, [claim], speakers)
         for match in found:
             outcome = evidence_upsert_automatic(source=source, match=match)
             outcomes[outcome] = outcomes.get(outcome, 0) + 1

@@ -153,7 +153,7 @@ def webhook_payload(event: Event) -> dict[str, Any]:
 
 
 def _retry_after(attempts: int) -> timedelta:
-    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LAST_RETRY)
+    return min(FIRST_RETRY * (1 << min(max(attempts - 1, 0), 30)), LAST_RETRY)
 
 
 def _take(delivery_id: int) -> WebhookDelivery | None:
