@@ -58,6 +58,7 @@ def play(stream: Path, *, show_pairs: bool, show_floors: bool = False) -> None:
 
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
+    app.loader.import_default_modules()  # registers the tasks, which then run inline
     logging.getLogger("celery").setLevel(logging.WARNING)
     call_command("migrate", verbosity=0)
     call_command("load_seeds", verbosity=0)

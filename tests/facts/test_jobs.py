@@ -199,3 +199,18 @@ def test_health_touches_nothing_and_readiness_names_the_part_that_is_down(
     assert response["Content-Type"] == "application/json"
     assert response.json()["checks"]["database"] == "ok"
     assert response.json()["checks"]["broker"].startswith("error")
+
+
+def test_with_tasks_run_inline_a_job_runs_where_it_is_sent() -> None:
+    """`task_always_eager` (how the stream benchmark plays a stream through the services)
+    runs a job in place; sending by name used to skip it and leave every run queued."""
+    claim = f.claim()
+    app.loader.import_default_modules()
+    app.conf.task_always_eager = True
+    try:
+        run = claim_request_recheck(claim=claim)  # sent on commit: not inside this test
+        assert job_send(run.pk) is True
+    finally:
+        app.conf.task_always_eager = False
+    run.refresh_from_db()
+    assert run.state == "done"
