@@ -13,6 +13,7 @@ from django.db.models import F, Q, QuerySet
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
+from rest_framework import filters as rest_filters
 
 from factcheck.facts.models import (
     CheckRun,
@@ -288,3 +289,18 @@ class VerdictFlagFilter(FilterSet):
     class Meta:
         model = VerdictFlag
         fields = ["claim", "verdict", "source"]
+
+
+class OrderingFilter(rest_filters.OrderingFilter):
+    """`ordering` as DRF reads it, with the id after the fields asked for (in the first
+    field's direction), so rows that tie keep one order from page to page and a cursor walk
+    gives the rows numbered pages give."""
+
+    def get_ordering(self, request: Any, queryset: QuerySet[Any], view: Any) -> Any:
+        ordering = super().get_ordering(request, queryset, view)
+        if not ordering or not isinstance(ordering[0], str):
+            return ordering
+        fields = [str(o).lstrip("-") for o in ordering]
+        if "id" in fields or "pk" in fields:
+            return ordering
+        return [*ordering, "-id" if ordering[0].startswith("-") else "id"]
