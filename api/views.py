@@ -7,7 +7,6 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.http import HttpRequest, JsonResponse
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -417,7 +416,7 @@ class ReviewQueueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Any]):
     queryset = selectors.review_queue()
     serializer_class = serializers.ReviewQueueEntrySerializer
     filterset_class = filters.ReviewQueueFilter
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [filters.FilterBackend]
 
     def get_queryset(self) -> Any:
         return selectors.review_queue()  # the floors as configured now
