@@ -10,9 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-SUPPORTS = "supports"
-CONTRADICTS = "contradicts"
-DISCUSSES = "discusses"
+from factcheck.matching.labels import CONTRADICTS, SUPPORTS
 
 UNVERIFIED = "unverified"
 CORROBORATED = "corroborated"

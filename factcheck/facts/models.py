@@ -17,6 +17,8 @@ from django.db.models.functions import MD5
 from django.utils import timezone
 from pgvector.django import HnswIndex, VectorField
 
+from factcheck.matching import labels
+
 EMBEDDING_DIMENSIONS = 384
 
 
@@ -376,9 +378,9 @@ class Claim(models.Model):
 
 
 class Stance(models.TextChoices):
-    SUPPORTS = "supports"
-    CONTRADICTS = "contradicts"
-    DISCUSSES = "discusses"
+    SUPPORTS = labels.SUPPORTS
+    CONTRADICTS = labels.CONTRADICTS
+    DISCUSSES = labels.DISCUSSES
 
 
 class EvidenceMethod(models.TextChoices):

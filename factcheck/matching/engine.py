@@ -21,8 +21,9 @@ from factcheck.matching.attribution import (
     find_attributions,
     speaker_for_span,
 )
+from factcheck.matching.labels import DISCUSSES, UNRELATED
 from factcheck.matching.passages import Span
-from factcheck.matching.stance import DISCUSSES, UNRELATED, ClaimSpec, StanceResult, readings
+from factcheck.matching.stance import ClaimSpec, StanceResult, readings
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ import numpy as np
 
 from factcheck.matching import embeddings, lexical, polarity
 from factcheck.matching.features import LABELS
+from factcheck.matching.labels import CONTRADICTS, DISCUSSES, SUPPORTS, UNRELATED
 from factcheck.matching.learned import SHORT_TEXT
 from factcheck.matching.learned import read as learned_read
 from factcheck.matching.passages import Span, split_sentences
@@ -48,10 +49,6 @@ from factcheck.matching.scope import (
     statement_date,
 )
 
-SUPPORTS = "supports"
-CONTRADICTS = "contradicts"
-DISCUSSES = "discusses"
-UNRELATED = "unrelated"
 _FROM_FNC = {
     "agree": SUPPORTS,
     "disagree": CONTRADICTS,

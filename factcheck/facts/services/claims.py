@@ -28,6 +28,7 @@ from factcheck.facts.models import (
     ReviewState,
     Source,
     Speaker,
+    Stance,
     StatusTrigger,
 )
 from factcheck.facts.quantity import COLUMNS as QUANTITY_COLUMNS
@@ -270,7 +271,7 @@ def _queue_review(
             continue  # reviewed: out of the queue
         if result.status != then.if_confirmed or result.status != then.if_rejected:
             priority = ReviewPriority.CHANGES_STATUS
-        elif row.pk in suggested and row.stance == corroboration.CONTRADICTS:
+        elif row.pk in suggested and row.stance == Stance.CONTRADICTS:
             priority = ReviewPriority.SUGGESTED_CONTRADICTION
         else:
             priority = ReviewPriority.OTHER
