@@ -214,3 +214,13 @@ def test_with_tasks_run_inline_a_job_runs_where_it_is_sent() -> None:
         app.conf.task_always_eager = False
     run.refresh_from_db()
     assert run.state == "done"
+
+
+def test_a_run_sent_very_many_times_waits_at_most_the_longest_resend_wait() -> None:
+    from factcheck.facts.services.jobs import MAX_RESEND_WAIT, RESEND_AFTER, _resend_due
+
+    now = timezone.now()
+    run = CheckRun(dispatched_at=now - MAX_RESEND_WAIT, dispatches=10_000)
+    assert _resend_due(run, now, RESEND_AFTER)  # no overflow: the wait is capped
+    run.dispatched_at = now - MAX_RESEND_WAIT + timedelta(minutes=1)
+    assert not _resend_due(run, now, RESEND_AFTER)

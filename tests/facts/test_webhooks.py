@@ -213,3 +213,13 @@ def test_the_api_keeps_each_owners_webhooks_to_itself(
     assert replayed.status_code == 202 and replayed.json()["state"] == DeliveryState.QUEUED
     assert editor_client.get("/api/v1/webhook-deliveries/?state=queued").json()["count"] == 1
     assert editor_client.delete(f"/api/v1/webhooks/{body['id']}/").status_code == 204
+
+
+def test_the_back_off_stops_growing_at_its_ceiling() -> None:
+    """However many attempts an operator allows, the wait tops out at six hours; the
+    doubling used to overflow a timedelta past about thirty attempts."""
+    from factcheck.facts.services.webhooks import LAST_RETRY, _retry_after
+
+    assert _retry_after(1) == timedelta(seconds=30)
+    assert _retry_after(2) == timedelta(seconds=60)
+    assert _retry_after(40) == _retry_after(10_000) == LAST_RETRY
