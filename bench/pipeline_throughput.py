@@ -105,6 +105,49 @@ def run(sizes: list[int], article_count: int) -> None:
         flush=True,
     )
 
+    # 1b. 800-word articles against the embedding ceiling: the model alone embedding the
+    # same sentences, in the same process, then the articles through ingestion with the
+    # re-checks they queue run too (what a worker does for them).
+    from factcheck.facts.tasks import claim_recheck
+
+    pool = " ".join(" ".join(t.split()) for t in texts).split()
+    long_texts = [
+        " ".join((pool * 3)[(i * 131) % len(pool) :][:800]) + f" (Long copy {i}.)"
+        for i in range(max(article_count // 3, 4))
+    ]
+    sentences = [s.text for t in long_texts for s in split_sentences(t)]
+    started = time.perf_counter()
+    embeddings.encode(sentences)
+    ceiling = len(sentences) / (time.perf_counter() - started)
+    long_runs = []
+    for i, text in enumerate(long_texts):
+        _source, run = source_create(
+            text=text, url=f"https://bench.example.org/long/{i}", title=f"Long {i}", dispatch=False
+        )
+        long_runs.append(run.pk)
+    queued_before = set(CheckRun.objects.filter(kind="recheck_claim").values_list("pk", flat=True))
+    started = time.perf_counter()
+    for run_id in long_runs:
+        source_ingest.run(run_id)
+    ingest_only = time.perf_counter() - started
+    rechecks = list(
+        CheckRun.objects.filter(kind="recheck_claim", state="queued")
+        .exclude(pk__in=queued_before)
+        .values_list("pk", flat=True)
+    )
+    for run_id in rechecks:
+        claim_recheck.run(run_id)
+    sustained = time.perf_counter() - started
+    print(
+        f"ingest, {len(long_texts)} articles of 800 words ({len(sentences)} sentences): "
+        f"model alone {ceiling:.0f} sentences/s; ingestion {len(sentences) / ingest_only:.0f} "
+        f"sentences/s = {len(sentences) / ingest_only / ceiling:.0%} of it "
+        f"({60 * len(long_texts) / ingest_only:.0f} articles/minute); with the "
+        f"{len(rechecks)} re-checks they queued, {len(sentences) / sustained:.0f} sentences/s "
+        f"= {len(sentences) / sustained / ceiling:.0%}",
+        flush=True,
+    )
+
     seed = (ROOT / "seeds" / "000_40f7a8c0a409f1f5.txt").read_text()
     article_text = " ".join(((seed + " ") * 3).split()[:800])
     from factcheck.facts.services.matching import text_screen

@@ -95,7 +95,7 @@ def explanation_html(detail: dict[str, Any], evidence: dict[int, EvidenceLine]) 
                     rows,
                 )
             )
-        body = _joined(items) if items else format_html("<li>none</li>")
+        body = _joined(items) if items else format_html("<li>{}</li>", "none")
         return format_html("<h4>{} ({})</h4><ul>{}</ul>", title, len(origins), body)
 
     suggested = detail.get("suggested_evidence", [])
