@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,7 +22,7 @@ from factcheck.facts.models import (
     StatusTrigger,
 )
 from factcheck.facts.services.claims import claim_recompute_status
-from factcheck.facts.services.events import event_record
+from factcheck.facts.services.events import event_record, events_record_many
 from factcheck.facts.versions import evidence_etag, require
 
 
@@ -48,20 +50,31 @@ def _locate_quote(
     return quote, found, found + len(quote)
 
 
+def _added(evidence: Evidence) -> dict[str, Any]:
+    return {
+        "evidence": evidence.pk,
+        "stance": evidence.stance,
+        "method": evidence.method,
+        "confidence": evidence.confidence,
+        "speaker": evidence.speaker_id,
+        "quote": evidence.quote,
+    }
+
+
 def evidence_added_event(evidence: Evidence) -> None:
     """Tell the changes stream of new evidence, a person's or the engine's."""
     event_record(
         type=EventType.EVIDENCE_ADDED,
         claim=evidence.claim,
         source=evidence.source,
-        data={
-            "evidence": evidence.pk,
-            "stance": evidence.stance,
-            "method": evidence.method,
-            "confidence": evidence.confidence,
-            "speaker": evidence.speaker_id,
-            "quote": evidence.quote,
-        },
+        data=_added(evidence),
+    )
+
+
+def evidence_added_events(rows: list[Evidence]) -> None:
+    """`evidence_added_event` for many new rows at once: one insert of events."""
+    events_record_many(
+        type=EventType.EVIDENCE_ADDED, rows=[(e.claim, e.source, _added(e)) for e in rows]
     )
 
 

@@ -25,7 +25,7 @@ from factcheck.facts.models import (
     StatusTrigger,
 )
 from factcheck.facts.services.claims import claim_recompute_status, claim_request_recheck
-from factcheck.facts.services.evidence import evidence_added_event
+from factcheck.facts.services.evidence import evidence_added_event, evidence_added_events
 from factcheck.facts.services.matching import (
     Match,
     claim_embed,
@@ -62,27 +62,46 @@ def source_read(*, source: Source) -> tuple[list[Any], Any]:
     return spans, vectors
 
 
-def evidence_upsert_automatic(*, source: Source, match: Match) -> str:
-    """Record what the engine found: one Evidence per (claim, source, speaker). Evidence a
-    person entered or reviewed is never overwritten; an automatic one is replaced only by a
-    stronger reading. Returns 'created', 'updated', 'kept' or 'reviewed'."""
+def _reading_fields(match: Match) -> dict[str, Any]:
     result = match.result
     figure = result.figure
-    confidence = min(max(result.confidence, 0.0), 1.0)
-    fields: dict[str, Any] = {
+    return {
         "stance": result.stance,
         "quote": result.passage.text,
         "quote_start": result.passage.start,
         "quote_end": result.passage.end,
         "figure_value": figure.value if figure is not None else None,
         "figure_text": figure.text[:200] if figure is not None else "",
-        "confidence": confidence,
+        "confidence": min(max(result.confidence, 0.0), 1.0),
         "engine_version": ENGINE_VERSION,
         "engine_notes": {**result.features, "speaker_mention": match.speaker_mention},
         # Found in the source's current text: whatever a correction withdrew stands again.
         "withdrawn_at": None,
         "withdrawn_reason": "",
     }
+
+
+def _refresh(existing: Evidence, fields: dict[str, Any]) -> str:
+    """An existing row after a new reading: a person's stays, an automatic one takes a
+    stronger or newer reading."""
+    if existing.is_human:
+        return "reviewed"
+    unchanged = all(getattr(existing, k) == v for k, v in fields.items())
+    if unchanged or (
+        existing.engine_version == ENGINE_VERSION and existing.confidence > fields["confidence"]
+    ):
+        return "kept"
+    for name, value in fields.items():
+        setattr(existing, name, value)
+    existing.save()
+    return "updated"
+
+
+def evidence_upsert_automatic(*, source: Source, match: Match) -> str:
+    """Record what the engine found: one Evidence per (claim, source, speaker). Evidence a
+    person entered or reviewed is never overwritten; an automatic one is replaced only by a
+    stronger reading. Returns 'created', 'updated', 'kept' or 'reviewed'."""
+    fields = _reading_fields(match)
     same = Evidence.objects.filter(claim=match.claim, source=source, speaker=match.speaker)
     with transaction.atomic():
         existing = same.select_for_update().first()
@@ -102,17 +121,52 @@ def evidence_upsert_automatic(*, source: Source, match: Match) -> str:
                 return "created"
             except IntegrityError:
                 existing = same.select_for_update().get()  # the other one's, now committed
-        if existing.is_human:
-            return "reviewed"
-        unchanged = all(getattr(existing, k) == v for k, v in fields.items())
-        if unchanged or (
-            existing.engine_version == ENGINE_VERSION and existing.confidence > confidence
-        ):
-            return "kept"
-        for name, value in fields.items():
-            setattr(existing, name, value)
-        existing.save()
-        return "updated"
+        return _refresh(existing, fields)
+
+
+def evidence_upsert_many(*, source: Source, matches: list[Match]) -> list[str]:
+    """`evidence_upsert_automatic` for every reading of one source at once, outcomes in the
+    order of `matches`: the source's rows for those claims locked in one query, the new
+    ones inserted in one statement with their events in another. Should another screening
+    of the source insert one of them first (a backfill at the same moment), the batch's
+    insert is rolled back to its savepoint and the readings are recorded one by one."""
+    if not matches:
+        return []
+    with transaction.atomic():
+        existing = {
+            (e.claim_id, e.speaker_id): e
+            for e in Evidence.objects.select_for_update().filter(
+                source=source, claim_id__in={m.claim.pk for m in matches}
+            )
+        }
+        fields = [_reading_fields(m) for m in matches]
+        new: dict[tuple[int, int | None], Evidence] = {}
+        for match, given in zip(matches, fields, strict=True):
+            key = (match.claim.pk, match.speaker.pk if match.speaker else None)
+            if key not in existing and key not in new:
+                new[key] = Evidence(
+                    claim=match.claim,
+                    source=source,
+                    speaker=match.speaker,
+                    method=EvidenceMethod.AUTOMATIC,
+                    review_priority=ReviewPriority.OTHER,  # the claim's re-check places it
+                    **given,
+                )
+        if new:
+            try:
+                with transaction.atomic():
+                    evidence_added_events(Evidence.objects.bulk_create(list(new.values())))
+            except IntegrityError:
+                return [evidence_upsert_automatic(source=source, match=m) for m in matches]
+        outcomes = []
+        for match, given in zip(matches, fields, strict=True):
+            key = (match.claim.pk, match.speaker.pk if match.speaker else None)
+            if key in new:
+                outcomes.append("created")
+                existing[key] = new.pop(key)  # a second reading of the key refreshes it
+            else:
+                outcomes.append(_refresh(existing[key], given))
+        return outcomes
 
 
 def evidence_drop_unfound(*, source: Source, found: list[Match], claims: list[Claim]) -> set[int]:
@@ -181,8 +235,9 @@ def source_screen(*, source: Source) -> dict[str, Any]:
     matches = text_screen(text=source.text, spans=spans, vectors=vectors, published=published)
     outcomes: dict[str, int] = {}
     touched: dict[int, Claim] = {}
-    for match in matches:
-        outcome = evidence_upsert_automatic(source=source, match=match)
+    for match, outcome in zip(
+        matches, evidence_upsert_many(source=source, matches=matches), strict=True
+    ):
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
         if outcome in ("created", "updated"):
             touched[match.claim.pk] = match.claim
