@@ -97,6 +97,18 @@ def _refresh(existing: Evidence, fields: dict[str, Any]) -> str:
     return "updated"
 
 
+def _automatic_row(source: Source, match: Match, fields: dict[str, Any]) -> Evidence:
+    """A new automatic Evidence for a reading, not saved yet."""
+    return Evidence(
+        claim=match.claim,
+        source=source,
+        speaker=match.speaker,
+        method=EvidenceMethod.AUTOMATIC,
+        review_priority=ReviewPriority.OTHER,  # the claim's re-check places it
+        **fields,
+    )
+
+
 def evidence_upsert_automatic(*, source: Source, match: Match) -> str:
     """Record what the engine found: one Evidence per (claim, source, speaker). Evidence a
     person entered or reviewed is never overwritten; an automatic one is replaced only by a
@@ -109,14 +121,8 @@ def evidence_upsert_automatic(*, source: Source, match: Match) -> str:
             try:
                 # A savepoint: a backfill and a re-screen can both find no row and insert.
                 with transaction.atomic():
-                    created = Evidence.objects.create(
-                        claim=match.claim,
-                        source=source,
-                        speaker=match.speaker,
-                        method=EvidenceMethod.AUTOMATIC,
-                        review_priority=ReviewPriority.OTHER,  # the claim's re-check places it
-                        **fields,
-                    )
+                    created = _automatic_row(source, match, fields)
+                    created.save(force_insert=True)
                     evidence_added_event(created)
                 return "created"
             except IntegrityError:
@@ -144,14 +150,7 @@ def evidence_upsert_many(*, source: Source, matches: list[Match]) -> list[str]:
         for match, given in zip(matches, fields, strict=True):
             key = (match.claim.pk, match.speaker.pk if match.speaker else None)
             if key not in existing and key not in new:
-                new[key] = Evidence(
-                    claim=match.claim,
-                    source=source,
-                    speaker=match.speaker,
-                    method=EvidenceMethod.AUTOMATIC,
-                    review_priority=ReviewPriority.OTHER,  # the claim's re-check places it
-                    **given,
-                )
+                new[key] = _automatic_row(source, match, given)
         if new:
             try:
                 with transaction.atomic():
