@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from factcheck.matching import candidates, embeddings, learned, lexical  # noqa: E402
-from factcheck.matching.devsets import emergent  # noqa: E402
+from factcheck.matching.devsets import Example, emergent, fnc_format  # noqa: E402
 from factcheck.matching.metrics import score  # noqa: E402
 from factcheck.matching.passages import Span, split_sentences  # noqa: E402
 from factcheck.matching.stance import ClaimSpec, readings  # noqa: E402
@@ -47,7 +47,7 @@ def main() -> None:
         "--part",
         default="dev",
         choices=("dev", "held", "train"),
-        help="held: the tenth of the train part's claims no reader was trained on "
+        help="held: the train part's claims no reader was trained on (whole stories) "
         "(`train.held_back`), where thresholds are chosen",
     )
     parser.add_argument("--wrong", action="store_true", help="print the pairs read wrongly")
@@ -122,6 +122,7 @@ def main() -> None:
             + ", ".join(f"{k} {s.f1[k]:.3f}" for k in ("agree", "disagree", "discuss"))
         )
         print("\n".join(s.report().splitlines()[-6:]))
+    _contamination(args.data.parent.parent / "fnc1", examples, gold, alone, matched)
     print(
         f"\nheadlines contradicting a claim of another story: {cross} of {len(examples)} "
         f"({100 * cross / len(examples):.1f}%)"
@@ -156,6 +157,37 @@ def main() -> None:
             cells.append(f"{TO_PRODUCT[label]} {len(kept):3} ({sum(kept):3}, {precision})")
         crossing = sum(c >= floor for c in cross_confidences)
         print(f"  {floor:4.2f}: {cells[0]} | {cells[1]} | other stories {crossing}")
+
+
+def _contamination(
+    fnc: Path,
+    examples: list[Example],
+    gold: list[str],
+    alone: list[str],
+    matched: list[str],
+) -> None:
+    """FNC-1 was built from Emergent's articles: many Emergent headlines are also FNC-1
+    training headlines, which the readers were trained on (against article bodies, with
+    FNC-1's labels). The scores of those headlines and of the others, apart."""
+    if not (fnc / "train_stances.csv").exists():
+        return
+    pairs = fnc_format(fnc / "train_bodies.csv", fnc / "train_stances.csv", "train", "fnc1")
+    seen = {_plain(p.claim) for p in pairs}
+    print("\nheadlines also among FNC-1's training headlines, and the others:")
+    for name, inside in (("in FNC-1 training", True), ("never trained on", False)):
+        index = [i for i, e in enumerate(examples) if (_plain(e.text) in seen) == inside]
+        if not index:
+            continue
+        readers = sum(alone[i] == gold[i] for i in index) / len(index)
+        match = sum(matched[i] == gold[i] for i in index) / len(index)
+        print(
+            f"  {name:17}: {len(index):3} headlines; accuracy, readers alone {readers:.3f}, "
+            f"match {match:.3f}"
+        )
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.lower().split())
 
 
 FLOORS = (0.0, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)

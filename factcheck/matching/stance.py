@@ -72,6 +72,7 @@ SHORT_UNRELATED = 0.3
 SHORT_CONTRADICTS = 0.6  # the classifier contradicts a short text this sure, with a cue
 SHORT_CONTRADICTS_ALONE = 0.8  # or this sure without one
 SHORT_HEDGE_OVERRIDE = 0.7  # the classifier's support outweighs a hedge this sure
+DOUBT_CONFIDENCE = 0.6  # at most, for a question asking whether the report is false
 _DENIAL = lexical.CUES["denial"]
 _HEDGE = lexical.CUES["hedge"]
 _MODAL = lexical.CUES["modal"]
@@ -430,6 +431,18 @@ def _read_passage(
             # plans to shut down Beats. Update: Not True"): the hedged report before it is
             # what is refuted.
             return result(CONTRADICTS, "says the report is false", 0.7)
+        if top_stance != SUPPORTS and _asks_if_false(whole_text):
+            # "Was the audio of the shooting a hoax?": a headline that asks whether the
+            # report is false doubts it, but does not say so; a contradiction a person
+            # should confirm, below the confidence that counts without one.
+            explanation["rule"] = "asks whether the report is false"
+            return StanceResult(
+                CONTRADICTS,
+                round(min(probs[CONTRADICTS], DOUBT_CONFIDENCE), 3),
+                passage,
+                None,
+                explanation,
+            )
         if hedges and unsure_support:
             return result(DISCUSSES, "hedged in the clause")
         if aligned or (negation is not None and event_claim):
@@ -522,6 +535,26 @@ def _says_false(text: str) -> bool:
         if found is not None and not sentence.rstrip().endswith("?"):
             return True
     return False
+
+
+_ASKS_IF_FALSE = re.compile(
+    r"^[\s\"'“‘(]*(?:"
+    + "|".join(map(re.escape, lexical.CUES["asks_if"]))
+    + r")\b[^?]*?(?<!\bnot )(?<!n't )(?<!\bno )(?<!\bnever )(?<!\bnot a )\b(?:"
+    + "|".join(map(re.escape, lexical.CUES["verdict_false"]))
+    + r")\s*\?+[\s\"'”’)]*$",
+    re.IGNORECASE,
+)
+
+
+def _asks_if_false(text: str) -> bool:
+    """Whether a sentence of `text` asks, yes or no, whether what it reports is false ("Is
+    the audio a hoax?", "Was the story fake?"); not a question of alternatives ("Real or
+    hoax?") and not one that asks about something else ("Is the hoax spreading?")."""
+    return any(
+        _ASKS_IF_FALSE.search(sentence) is not None and " or " not in f" {sentence.lower()} "
+        for sentence in re.split(r"(?<=[.!?])\s+", text.strip())
+    )
 
 
 _INTERROGATIVE = frozenset(lexical.CUES["interrogative"])

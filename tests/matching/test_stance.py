@@ -10,7 +10,15 @@ import pytest
 
 from factcheck.matching.cross import MODEL_PATH, CrossModel, token_vectors
 from factcheck.matching.features import LABELS, SCALAR_FEATURES
-from factcheck.matching.stance import ClaimSpec, _in_question, _says_false, assess, readings
+from factcheck.matching.stance import (
+    DOUBT_CONFIDENCE,
+    ClaimSpec,
+    _asks_if_false,
+    _in_question,
+    _says_false,
+    assess,
+    readings,
+)
 
 SEED = (Path(__file__).resolve().parents[2] / "seeds" / "000_40f7a8c0a409f1f5.txt").read_text()
 SEED_DATE = date(2024, 10, 30)
@@ -28,6 +36,30 @@ def test_the_shipped_model_is_small_safe_and_matches_the_features() -> None:
     probabilities = model.probabilities(claim, passage, np.zeros(len(SCALAR_FEATURES), "f4"))
     assert probabilities.shape == (len(LABELS),)
     assert np.isclose(probabilities.sum(), 1.0)
+
+
+def test_a_headline_asking_whether_the_report_is_false_doubts_it_below_the_counting_floor() -> None:
+    assert [
+        _asks_if_false(text)
+        for text in (
+            "Was the leaked audio of the Berlin base meeting a hoax?",
+            "Is the Lufthansa Berlin closure memo fake?",
+            "Airline memo circulates. Is it a hoax?",
+            "Berlin base memo: real or hoax?",
+            "Is the hoax spreading to Munich?",
+            "Is the closure memo not fake?",
+            "Lufthansa closure memo is a hoax",
+            "Who made the fake memo?",
+        )
+    ] == [True, True, True, False, False, False, False, False]
+    claim = ClaimSpec(text="There is a leaked audio recording of the Lufthansa Berlin meeting.")
+    result = assess(claim, "Was the leaked audio of the Lufthansa Berlin meeting a hoax?")
+    assert result.stance == "contradicts", result.features
+    assert result.features["rule"] == "asks whether the report is false"
+    assert result.confidence <= DOUBT_CONFIDENCE
+    # Asked about another story's audio, it doubts nothing this claim says.
+    other = assess(claim, "Was the leaked audio of the Air France Paris meeting a hoax?")
+    assert other.stance != "contradicts", other.features
 
 
 @pytest.mark.parametrize(
