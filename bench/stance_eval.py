@@ -51,6 +51,11 @@ def main() -> None:
         "--held", action="store_true", help="with --dev: the held-back training groups instead"
     )
     parser.add_argument(
+        "--held-stories",
+        action="store_true",
+        help="with --held: the whole stories readers trained with --held-stories hold back",
+    )
+    parser.add_argument(
         "--paired",
         action="store_true",
         help="average the cross reader with the pair encoder (headline against the same passage)",
@@ -66,7 +71,10 @@ def main() -> None:
         if args.held:
             shared = base.parent
             corpora = argparse.Namespace(
-                fnc=shared / "fnc1", arc=shared / "arc", emergent=_emergent_file(shared)
+                fnc=shared / "fnc1",
+                arc=shared / "arc",
+                emergent=_emergent_file(shared),
+                held_stories=args.held_stories,
             )
             held = held_back(corpora, 13)
             examples = [

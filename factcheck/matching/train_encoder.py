@@ -6,8 +6,9 @@ cross-encoder on (claim, text) pairs.
 
 Data: the train parts (`devsets`) of Emergent (claim against headline; twice over) and
 FNC-1 (headline against the body's best two sentences: `--fnc-pairs` related pairs and a
-quarter as many unrelated ones, drawn with a fixed seed). A tenth of Emergent's training
-claims is held back (the same claims as the other readers', `train.held_back`): the epoch
+quarter as many unrelated ones, drawn with a fixed seed; with `--held-stories`, none of a
+held-back story). The held-back Emergent claims (the same as the other readers',
+`train.held_back`) are the validation set: the epoch
 kept is the one best on them (macro-F1), and the calibration temperature is fitted on them.
 The dev parts are only scored. The bottom layers are frozen, so each pair goes through them
 once (cached) and the epochs train the top layers only. About 6 minutes on two cores.
@@ -33,10 +34,14 @@ from factcheck.matching.train import calibrate_logits, corpus_args, corpus_parse
 Pair = tuple[str, str, str]  # claim, text, label
 
 
-def _fnc_pairs(folder: Path, count: int, seed: int) -> list[Pair]:
-    examples = devsets.fnc_format(
-        folder / "train_bodies.csv", folder / "train_stances.csv", "train", "fnc1"
-    )
+def _fnc_pairs(folder: Path, count: int, seed: int, held: set[str]) -> list[Pair]:
+    examples = [
+        e
+        for e in devsets.fnc_format(
+            folder / "train_bodies.csv", folder / "train_stances.csv", "train", "fnc1"
+        )
+        if f"fnc1:{e.group}" not in held
+    ]
     rng = np.random.default_rng(seed)
     related = [e for e in examples if e.label != "unrelated"]
     unrelated = [e for e in examples if e.label == "unrelated"]
@@ -106,20 +111,30 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--frozen", type=int, default=encoder.FROZEN_LAYERS, help="bottom layers kept frozen"
     )
+    parser.add_argument(
+        "--init-seed",
+        type=int,
+        default=None,
+        help="seed of the weights' start and the batch order (default: --seed, which also "
+        "picks the held-back claims)",
+    )
     args = corpus_args(parser, argv)
     started = time.time()
 
     def say(message: str) -> None:
         print(f"[{time.time() - started:5.0f} s] {message}", flush=True)
 
-    torch.manual_seed(args.seed)
-    random.seed(args.seed)
+    init_seed = args.seed if args.init_seed is None else args.init_seed
+    torch.manual_seed(init_seed)
+    random.seed(init_seed)
     train = devsets.emergent(args.emergent, "train")
     dev = devsets.emergent(args.emergent, "dev")
     held = held_back(args, args.seed)  # the same claims the other readers hold back
     validation = [(e.claim, e.text, e.label) for e in train if f"emergent:{e.group}" in held]
     fitting = [(e.claim, e.text, e.label) for e in train if f"emergent:{e.group}" not in held]
-    pairs = fitting * 2 + _fnc_pairs(args.fnc, args.fnc_pairs, args.seed)
+    pairs = fitting * 2 + _fnc_pairs(
+        args.fnc, args.fnc_pairs, init_seed, held if args.held_stories else set()
+    )
     say(f"{len(pairs)} training pairs, {len(validation)} validation, {len(dev)} dev")
     states = _cache(pairs, say, args.frozen)
     validation_states = _cache(validation, say, args.frozen)
@@ -134,7 +149,7 @@ def main(argv: list[str] | None = None) -> None:
     best: tuple[float, dict[str, Any]] | None = None
     for epoch in range(args.epochs):
         network.train()
-        order = [int(i) for i in np.random.default_rng(args.seed + epoch).permutation(len(pairs))]
+        order = [int(i) for i in np.random.default_rng(init_seed + epoch).permutation(len(pairs))]
         # Batches of similar length (less padding), in random order.
         chunks = [
             sorted(order[j : j + 512], key=lambda i: lengths[i]) for j in range(0, len(order), 512)
