@@ -9,7 +9,11 @@ The claims are the benchmark's synthetic ones on the seed story (bench/engine_th
 tracked in a throwaway database (`factcheck_headline`, on the server in DATABASE_URL or the
 embedded one); the headlines are the seed article's sentences, then its pairs of neighbouring
 sentences. Prints p50 and p95 latency per headline once the claims are known to the process,
-the first headline's time, and the peak resident memory.
+the first headline's time, and the peak resident memory; then the process's memory at three
+moments (Django and the database only, as a web worker that never embeds; with the model
+loaded by creating claims; with the whole engine after the headlines): resident, and its
+anonymous part, which is what each further process holding the same would add (the rest is
+libraries' code, which processes share through the page cache).
 """
 
 from __future__ import annotations
@@ -52,8 +56,10 @@ def run(claim_count: int, headline_count: int) -> None:
     from factcheck.matching.passages import split_sentences
 
     call_command("migrate", verbosity=0)
+    memory = [("Django and the database", _memory())]
     for text in synthetic_claims(claim_count):
         claim_create(text=text)
+    memory.append(("with the model (claims created)", _memory()))
     sentences = [s.text for s in split_sentences(SEED.read_text())]
     # Each sentence, then each two neighbours (a short text is two sentences at most).
     pairs = [f"{a} {b}" for a, b in itertools.pairwise(sentences)]
@@ -76,6 +82,21 @@ def run(claim_count: int, headline_count: int) -> None:
         f"({len(times)} headlines after the first; the first, with the claims new to the "
         f"process, {first * 1000:.0f} ms); peak resident memory {peak:.0f} MB"
     )
+    memory.append(("with the whole engine (after the headlines)", _memory()))
+    for moment, (resident, anonymous) in memory:
+        print(f"  {moment:44}: resident {resident:5.0f} MB, anonymous {anonymous:5.0f} MB")
+
+
+def _memory() -> tuple[float, float]:
+    """Resident and anonymous memory of this process now, in MB (Linux's smaps_rollup)."""
+    found = {"Rss": 0.0, "Anonymous": 0.0}
+    rollup = Path("/proc/self/smaps_rollup")
+    if rollup.exists():
+        for line in rollup.read_text().splitlines():
+            name, _, rest = line.partition(":")
+            if name in found:
+                found[name] = float(rest.split()[0]) / 1024
+    return found["Rss"], found["Anonymous"]
 
 
 if __name__ == "__main__":
