@@ -115,8 +115,8 @@ def main(argv: list[str] | None = None) -> None:
         "--init-seed",
         type=int,
         default=None,
-        help="seed of the weights' start and the batch order (default: --seed, which also "
-        "picks the held-back claims)",
+        help="seed of the weights' start, the batch order and the FNC-1 sample (default: "
+        "--seed, which also picks the held-back claims)",
     )
     args = corpus_args(parser, argv)
     started = time.time()
