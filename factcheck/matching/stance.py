@@ -530,7 +530,7 @@ _VERDICT_FALSE = re.compile(
 def _says_false(text: str) -> bool:
     """Whether a sentence of `text` ends by calling what it reports false ("... Is False",
     "Update: Not True", "a hoax"), not as a question."""
-    for sentence in re.split(r"(?<=[.!?])\s+", text.strip()):
+    for sentence in _sentences(text):
         found = _VERDICT_FALSE.search(sentence)
         if found is not None and not sentence.rstrip().endswith("?"):
             return True
@@ -553,8 +553,13 @@ def _asks_if_false(text: str) -> bool:
     hoax?") and not one that asks about something else ("Is the hoax spreading?")."""
     return any(
         _ASKS_IF_FALSE.search(sentence) is not None and " or " not in f" {sentence.lower()} "
-        for sentence in re.split(r"(?<=[.!?])\s+", text.strip())
+        for sentence in _sentences(text)
     )
+
+
+def _sentences(text: str) -> list[str]:
+    """A short text's sentences, split at end punctuation (headline verdicts and questions)."""
+    return re.split(r"(?<=[.!?])\s+", text.strip())
 
 
 _INTERROGATIVE = frozenset(lexical.CUES["interrogative"])
